@@ -1,0 +1,31 @@
+#include "connector.h"
+
+#include <string.h>
+
+extern const struct connector connector_images;
+
+static const struct connector *const connectors[] = {
+	&connector_images,
+};
+
+const struct connector *connector_at(size_t i)
+{
+	return i < sizeof(connectors) / sizeof(connectors[0]) ? connectors[i] : NULL;
+}
+
+const struct connector *connector_find(const char *type)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(connectors) / sizeof(connectors[0]); i++)
+		if (!strcmp(connectors[i]->info.type, type))
+			return connectors[i];
+	return NULL;
+}
+
+const struct source_type_info *connector_type_info(const char *type)
+{
+	const struct connector *c = connector_find(type);
+
+	return c ? &c->info : NULL;
+}

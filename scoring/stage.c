@@ -1,0 +1,114 @@
+#include "stage.h"
+
+#include <string.h>
+
+#include "core/err.h"
+#include "core/finding.h"
+#include "core/jsonx.h"
+#include "core/progress.h"
+#include "core/testhook.h"
+#include "manual.h"
+
+#define SCORE_STAGE "score"
+
+/*
+ * Summary of one company: open findings by severity and by kind, and the
+ * coverage gaps, which are counted apart so "no findings" is never read
+ * without "what was not seen" beside it.
+ */
+struct tally {
+	json_t *by_severity, *by_kind;
+	long long open, gaps, waived, false_positive;
+};
+
+static int tally_one(void *vctx, json_t *f)
+{
+	struct tally *t = vctx;
+	const char *status = jsonx_strz(f, "status"), *kind = jsonx_strz(f, "kind");
+	const char *sev = jsonx_str(f, "severity");
+
+	if (!strcmp(kind, "gap")) {
+		t->gaps++;
+		return 0;
+	}
+	if (!strcmp(status, "false-positive")) {
+		t->false_positive++;
+		return 0;
+	}
+	if (strcmp(status, "open")) {
+		t->waived++;
+		return 0;
+	}
+	t->open++;
+	if (!sev || severity_rank(sev) < 0)
+		sev = "unknown";
+	json_object_set_new(t->by_severity, sev, json_integer(jsonx_int(t->by_severity, sev, 0) + 1));
+	json_object_set_new(t->by_kind, kind, json_integer(jsonx_int(t->by_kind, kind, 0) + 1));
+	return 0;
+}
+
+static int summarise(struct run_ctx *ctx, const char *company)
+{
+	struct tally t = { json_object(), json_object(), 0, 0, 0, 0 };
+	struct strbuf text = STRBUF_INIT;
+	json_t *sum = NULL;
+	int i, rc;
+
+	for (i = 5; i >= 0; i--)
+		json_object_set_new(t.by_severity, severity_names[i], json_integer(0));
+	if ((rc = store_finding_foreach(ctx->st, company, tally_one, &t)) < 0)
+		goto cleanup;
+	sum = json_pack("{s:O, s:O, s:I, s:I, s:I, s:I}", "open_by_severity", t.by_severity, "open_by_kind", t.by_kind,
+			"open", (json_int_t)t.open, "gaps", (json_int_t)t.gaps, "waived", (json_int_t)t.waived,
+			"false_positives", (json_int_t)t.false_positive);
+	if (!sum || (rc = jsonx_dump_canonical(&text, sum)) < 0) {
+		rc = rc < 0 ? rc : err_set(ERR_NOMEM, "out of memory");
+		goto cleanup;
+	}
+	rc = store_cache_put(ctx->st, "summary", company, text.buf, text.len);
+cleanup:
+	json_decref(t.by_severity);
+	json_decref(t.by_kind);
+	json_decref(sum);
+	strbuf_release(&text);
+	return rc;
+}
+
+int score_summary(struct store *st, const char *company, json_t **out)
+{
+	struct strbuf text = STRBUF_INIT;
+	int rc;
+
+	if ((rc = store_cache_get(st, "summary", company, &text)) == 0)
+		rc = jsonx_parse(text.buf, text.len, "summary", out);
+	strbuf_release(&text);
+	return rc;
+}
+
+int score_stage(struct run_ctx *ctx)
+{
+	json_t *manual = NULL;
+	size_t i;
+	int rc;
+
+	if ((rc = manual_load(ctx->eng, &manual)) < 0)
+		return rc;
+	progress_begin(SCORE_STAGE, (int64_t)ctx->eng->ncompanies);
+	if ((rc = store_begin(ctx->st)) < 0)
+		goto cleanup;
+	if (manual && (rc = manual_apply_overrides(manual, ctx->st)) > 0)
+		rc = 0;
+	for (i = 0; i < ctx->eng->ncompanies && rc == 0; i++) {
+		rc = summarise(ctx, ctx->eng->companies[i].id);
+		progress_step(1, ctx->eng->companies[i].id);
+	}
+	testhook_point(SCORE_STAGE, "txn");
+	if (rc < 0)
+		store_rollback(ctx->st);
+	else
+		rc = store_commit(ctx->st);
+cleanup:
+	progress_end();
+	json_decref(manual);
+	return rc;
+}

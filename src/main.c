@@ -1,0 +1,169 @@
+/*
+ * vetter: cyber-risk due diligence for mergers and acquisitions.
+ * Command-line dispatch only; the commands live in src/cmd/.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <archive.h>
+#include <curl/curl.h>
+#include <jansson.h>
+#include <openssl/opensslv.h>
+#include <sqlite3.h>
+
+#include "cmd/cmd.h"
+#include "core/log.h"
+
+#ifndef VETTER_VERSION
+#define VETTER_VERSION "0.0.0-dev"
+#endif
+
+static int cmd_version(int argc, char **argv);
+static int cmd_help_cmd(int argc, char **argv);
+
+const struct command commands[] = {
+	{ "run", cmd_run, "run an engagement end to end (collect, scan, assess, score, report)",
+	  "usage: vetter run ENGAGEMENT [--out DIR] [--only STAGE | --from STAGE] [--fail-on SEVERITY]\n"
+	  "\n"
+	  "Runs the stages of the engagement described by the file ENGAGEMENT (YAML or JSON):\n"
+	  "collect, scan, assess, score, report.  A run that is stopped continues where it\n"
+	  "stopped when started again, and ends with the same result.\n"
+	  "\n"
+	  "  --out DIR          write report.pdf, findings.json and findings.csv to DIR\n"
+	  "                     (default: the folder 'out' beside the engagement file)\n"
+	  "  --only STAGE       run just this stage again (the ones before must be done)\n"
+	  "  --from STAGE       run this stage and the ones after it again\n"
+	  "  --fail-on SEV      exit 1 when an open finding is at least SEV (critical, high, medium, low)\n"
+	  "  --vulndb FILE      the advisory database to match against\n"
+	  "  --redact clean-team  also write report-clean-team.pdf without names, hosts and account ids\n"
+	  "\n"
+	  "Exit codes: 0 done, 1 --fail-on tripped, 2 usage or engagement-file error,\n"
+	  "3 done with coverage gaps, 4 fatal error.\n" },
+	{ "evidence", cmd_evidence, "list or verify an engagement's evidence",
+	  "usage: vetter evidence ENGAGEMENT [--verify] [--format table|json]\n"
+	  "\n"
+	  "Lists the evidence manifest of an engagement (every input a finding rests on, by\n"
+	  "SHA-256) and its root digest, the one printed on the report's cover.\n"
+	  "\n"
+	  "  --verify           re-check every stored item against its digest and the hash chain\n"
+	  "                     of the manifest; exit 1 when anything does not match\n"
+	  "  --format FORMAT    table (default) or json\n" },
+	{ "purge", cmd_purge, "delete an engagement's store and evidence when the deal ends",
+	  "usage: vetter purge ENGAGEMENT [--yes] [--out DIR]\n"
+	  "\n"
+	  "Deletes the engagement store and every evidence item.  Asks for confirmation on a\n"
+	  "terminal; elsewhere --yes is required.\n"
+	  "\n"
+	  "  --yes              do not ask\n"
+	  "  --out DIR          also delete the output folder DIR\n" },
+	{ "version", cmd_version, "print the version", "usage: vetter version\n" },
+	{ "help", cmd_help_cmd, "list the commands, or explain one", "usage: vetter help [COMMAND]\n" },
+	{ NULL, NULL, NULL, NULL },
+};
+
+static const char global_help[] =
+	"Global options (before or after the command):\n"
+	"  -j, --jobs N       parallel network and decompression work (default: number of CPUs)\n"
+	"  -q, --quiet        only errors on stderr\n"
+	"  -v, --verbose      debug messages on stderr\n"
+	"      --no-progress  no progress line, even on a terminal\n";
+
+static int cmd_version(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	printf("vetter %s\n", VETTER_VERSION);
+	printf("libraries: libcurl %s, %s, SQLite %s, jansson %s, %s\n", curl_version_info(CURLVERSION_NOW)->version,
+	       OPENSSL_VERSION_TEXT, sqlite3_libversion(), JANSSON_VERSION, archive_version_string());
+	return EXIT_DONE;
+}
+
+static int cmd_help_cmd(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc > 1)
+		return cmd_help(argv[1]);
+	printf("usage: vetter COMMAND [OPTIONS] [ARGS]\n\nvetter assesses the cyber risk of the companies in a merger or "
+	       "acquisition.\n\nCommands:\n");
+	for (i = 0; commands[i].name; i++)
+		printf("  %-10s %s\n", commands[i].name, commands[i].summary);
+	printf("\n%s\n'vetter COMMAND --help' explains a command.  docs/ holds the guide.\n", global_help);
+	return EXIT_DONE;
+}
+
+/* Take the global options out of argv wherever they are; returns the new argc or -1. */
+static int strip_globals(int argc, char **argv)
+{
+	int i, out = 1;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "--")) {
+			while (i < argc)
+				argv[out++] = argv[i++];
+			break;
+		}
+		if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+			cli.quiet = 1;
+		} else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
+			cli.verbose = 1;
+		} else if (!strcmp(a, "--no-progress")) {
+			cli.no_progress = 1;
+		} else if (!strcmp(a, "-j") || !strcmp(a, "--jobs") || !strncmp(a, "--jobs=", 7)) {
+			const char *v = a[2] == 'j' && a[6] == '=' ? a + 7 : (i + 1 < argc ? argv[++i] : NULL);
+			char *end;
+			long n;
+
+			if (!v) {
+				fprintf(stderr, "vetter: --jobs needs a number\n");
+				return -1;
+			}
+			n = strtol(v, &end, 10);
+			if (*end || n < 1 || n > 256) {
+				fprintf(stderr, "vetter: --jobs takes a number from 1 to 256, not '%s'\n", v);
+				return -1;
+			}
+			cli.jobs = (int)n;
+		} else {
+			argv[out++] = argv[i];
+		}
+	}
+	argv[out] = NULL;
+	return out;
+}
+
+int main(int argc, char **argv)
+{
+	size_t i;
+	int rc;
+
+	argc = strip_globals(argc, argv);
+	if (argc < 0)
+		return EXIT_USAGE;
+	if (cli.quiet)
+		log_set_level(LOG_ERROR);
+	else if (cli.verbose)
+		log_set_level(LOG_DEBUG);
+	if (argc < 2) {
+		cmd_help_cmd(1, argv);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
+		return cmd_help_cmd(1, argv);
+	if (!strcmp(argv[1], "--version"))
+		return cmd_version(1, argv);
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	for (i = 0; commands[i].name; i++) {
+		if (!strcmp(commands[i].name, argv[1])) {
+			rc = commands[i].run(argc - 1, argv + 1);
+			curl_global_cleanup();
+			return rc;
+		}
+	}
+	curl_global_cleanup();
+	fprintf(stderr, "vetter: unknown command '%s'; 'vetter help' lists the commands\n", argv[1]);
+	return EXIT_USAGE;
+}
