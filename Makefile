@@ -48,6 +48,8 @@ SUITES    := $(BUILD)/gen/suites.inc
 
 FUZZ_SRC  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
+# The same harnesses with a plain main(), to replay tests/fuzz/regressions in make check.
+REPLAY_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz-replay/%)
 FUZZ_SECONDS ?= 60
 
 VETTER_TESTDATA ?= $(abspath ../shared/data)
@@ -92,14 +94,18 @@ $(TEST_BIN): $(TEST_OBJ) $(LIB)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(TEST_OBJ) $(LIB) $(PKG_LIBS) $(shell pkg-config --libs check)
 
-tests: $(BIN) $(TEST_BIN)
+$(BUILD)/fuzz-replay/%: $(BUILD)/tests/fuzz/%.o $(BUILD)/tests/fuzz/replay_main.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+tests: $(BIN) $(TEST_BIN) $(REPLAY_BIN)
 
 deps:
 	@scripts/deps.sh
 
 check: deps
 	@$(MAKE) --no-print-directory tests
-	@VETTER_BIN=$(abspath $(BIN)) VETTER_ROOT=$(CURDIR) $(TEST_BIN)
+	@VETTER_BIN=$(abspath $(BIN)) VETTER_ROOT=$(CURDIR) VETTER_FUZZ_REPLAY_DIR=$(abspath $(BUILD)/fuzz-replay) $(TEST_BIN)
 
 demo: deps
 	@$(MAKE) --no-print-directory $(BIN)
@@ -135,5 +141,7 @@ install: $(BIN)
 
 clean:
 	rm -rf build vetter out samples/*/*.vetter
+
+.SECONDARY: $(FUZZ_SRC:%.c=$(BUILD)/%.o) $(BUILD)/tests/fuzz/replay_main.o
 
 -include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_OBJ:.o=.d)
