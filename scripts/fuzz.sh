@@ -15,8 +15,9 @@ for bin in "$@"; do
 	mkdir -p "$corpus"
 	seeds="$ROOT/tests/fuzz/seeds/${name#fuzz_}"
 	[ -d "$seeds" ] && cp -n "$seeds"/* "$corpus"/ 2>/dev/null
-	# Extra seeds from the shared data, listed per harness in tests/fuzz/seeds.txt.
-	grep "^${name#fuzz_} " "$ROOT/tests/fuzz/seeds.txt" 2>/dev/null | while read -r _ glob; do
+	# Extra seeds from the shared data: globs under VETTER_TESTDATA, one a line, in tests/fuzz/seeds/NAME.list.
+	list="$ROOT/tests/fuzz/seeds/${name#fuzz_}.list"
+	[ -f "$list" ] && grep -v '^#' "$list" | while read -r glob; do
 		for f in $DATA/$glob; do [ -f "$f" ] && cp -n "$f" "$corpus/" 2>/dev/null; done
 	done
 	echo "== $name (${SECONDS_EACH}s)"
