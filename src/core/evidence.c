@@ -225,6 +225,41 @@ cleanup:
  * it is only known at the end; the name still binds them, since reading back
  * checks the plaintext's digest.
  */
+int evidence_store(struct evidence *ev, const void *data, size_t len, char *digest_out)
+{
+	struct strbuf digest = STRBUF_INIT;
+	int rc;
+
+	if ((rc = sha256_hex(&digest, data, len)) < 0)
+		goto cleanup;
+	/* Items are written through a temporary name and renamed: two threads storing
+	 * the same bytes at once both end with the same complete file. */
+	rc = store_bytes(ev, digest.buf, data, len);
+	if (rc == 0 && digest_out)
+		snprintf(digest_out, 72, "sha256:%s", digest.buf);
+cleanup:
+	strbuf_release(&digest);
+	return rc;
+}
+
+int evidence_link(struct evidence *ev, const char *source, const char *uri, const char *media_type,
+		  const char *digest, int64_t size)
+{
+	struct strbuf path = STRBUF_INIT;
+	const char *hex = util_has_prefix(digest, "sha256:") ? digest + 7 : digest;
+	int rc;
+
+	if ((rc = item_path(ev, hex, &path)) == 0 && !util_exists(path.buf))
+		rc = err_set(ERR_NOTFOUND, "evidence item %s was never stored", digest);
+	strbuf_release(&path);
+	if (rc < 0)
+		return rc;
+	pthread_mutex_lock(&ev->lock);
+	rc = append_row(ev, source, uri, "input", media_type, hex, size);
+	pthread_mutex_unlock(&ev->lock);
+	return rc;
+}
+
 int evidence_put_file(struct evidence *ev, const char *source, const char *uri, const char *kind,
 		      const char *media_type, const char *path, char *digest_out)
 {

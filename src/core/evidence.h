@@ -42,6 +42,16 @@ int evidence_put(struct evidence *ev, const char *source, const char *uri, const
 /* The same for a file, streamed (never held in memory whole). */
 int evidence_put_file(struct evidence *ev, const char *source, const char *uri, const char *kind,
 		      const char *media_type, const char *path, char *digest_out);
+/*
+ * The two halves of evidence_put, for work done on other threads: store the
+ * bytes (thread-safe, no store access) and later, on the thread that owns
+ * the store, link an item already stored to a use.  digest_out holds
+ * "sha256:" and 64 hex digits (72 bytes with the NUL).
+ */
+int evidence_store(struct evidence *ev, const void *data, size_t len, char *digest_out);
+int evidence_link(struct evidence *ev, const char *source, const char *uri, const char *media_type,
+		  const char *digest, int64_t size);
+
 /* Record a digest computed elsewhere without storing bytes (what: "rule-pack",
  * "advisory-db", ...); such rows have kind "note" and what as media type. */
 int evidence_note(struct evidence *ev, const char *source, const char *uri, const char *what, const char *digest,

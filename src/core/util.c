@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -275,6 +276,8 @@ cleanup:
 	return rc;
 }
 
+static atomic_ulong tmp_counter;
+
 int util_write_file_atomic(const char *path, const void *data, size_t len, unsigned mode)
 {
 	struct strbuf tmp = STRBUF_INIT;
@@ -282,7 +285,9 @@ int util_write_file_atomic(const char *path, const void *data, size_t len, unsig
 	ssize_t n;
 	int fd = -1, rc = 0;
 
-	if ((rc = strbuf_addf(&tmp, "%s.tmp.%ld", path, (long)getpid())) < 0)
+	/* Unique per process and call: threads may write the same path at once. */
+	if ((rc = strbuf_addf(&tmp, "%s.tmp.%ld.%lu", path, (long)getpid(),
+			      (unsigned long)atomic_fetch_add(&tmp_counter, 1))) < 0)
 		goto cleanup;
 	fd = open(tmp.buf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
 	if (fd < 0) {
