@@ -40,6 +40,9 @@ static int npm_add(struct pkg_list *pkgs, const char *path, const char *full, co
 	strbuf_init(&name, PKGDB_MAX_FIELD + 1);
 	strbuf_init(&ver, PKGDB_MAX_FIELD + 1);
 	strbuf_init(&lic, PKGDB_MAX_FIELD + 1);
+	/* Some packages put a whole license text there: that is no license name, and no reason to lose the package. */
+	if (license && strlen(license) > PKGDB_MAX_FIELD)
+		license = NULL;
 	if (full[0] == '@') {
 		slash = strchr(full, '/');
 		if (!slash || slash == full + 1)

@@ -20,7 +20,8 @@
  * without them (some packages ship stub package.json files) adds nothing.
  *
  * "@scope/name" becomes namespace_ "scope" and name "name".  The license is
- * the "license" string (or its "type", in the old object form).  Every
+ * the "license" string (or its "type", in the old object form), unless it is
+ * longer than PKGDB_MAX_FIELD (a whole license text, not a name).  Every
  * package is PKG_NPM.  Text that is not JSON, or not UTF-8, is an ERR_PARSE
  * naming the file; a file over the size limit an ERR_LIMIT.
  */

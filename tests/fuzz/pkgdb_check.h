@@ -7,6 +7,7 @@
 #ifndef VETTER_FUZZ_PKGDB_CHECK_H
 #define VETTER_FUZZ_PKGDB_CHECK_H
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 

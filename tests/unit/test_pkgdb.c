@@ -738,6 +738,8 @@ START_TEST(npm_package_json_and_paths)
 	static const char stub[] = "{\"type\": \"module\"}";
 	const char *path = "app/node_modules/@babel/core/package.json";
 	struct pkg_list l = { NULL, 0, 0 };
+	struct strbuf big = STRBUF_INIT;
+	int i;
 
 	ck_assert_int_eq(pkgdb_npm_package_json(&l, path, scoped, strlen(scoped)), 1);
 	ck_assert_str_eq(l.v[0].namespace_, "babel");
@@ -746,6 +748,15 @@ START_TEST(npm_package_json_and_paths)
 	ck_assert_str_eq(l.v[0].license, "MIT");
 	ck_assert_str_eq(l.v[0].path, path);
 	ck_assert_str_eq(l.v[0].type, PKG_NPM);
+	strbuf_addstr(&big, "{\"name\": \"big\", \"version\": \"1.0.0\", \"license\": \"");
+	for (i = 0; i < 500; i++)
+		strbuf_addstr(&big, "Permission is granted ");
+	strbuf_addstr(&big, "\"}");
+	ck_assert_int_eq(pkgdb_npm_package_json(&l, "node_modules/big/package.json", big.buf, big.len), 1);
+	ck_assert_str_eq(l.v[1].name, "big");
+	ck_assert_ptr_null(l.v[1].license);
+	pkg_list_release(&l);
+	ck_assert_int_eq(pkgdb_npm_package_json(&l, path, scoped, strlen(scoped)), 1);
 	ck_assert_int_eq(pkgdb_npm_package_json(&l, path, stub, strlen(stub)), 0);
 	ck_assert_int_eq(pkgdb_npm_package_json(&l, path, TXT("{\"name\": \"x\"}")), 0);
 	ck_assert_int_eq(pkgdb_npm_package_json(&l, path, TXT("{\"name\": \"x\", \"version\": 1}")), 0);
@@ -753,6 +764,7 @@ START_TEST(npm_package_json_and_paths)
 	ck_assert_int_eq(pkgdb_npm_package_json(&l, path, TXT("{\"name\": ")), ERR_PARSE);
 	ck_assert_ptr_nonnull(strstr(err_last(), path));
 	pkg_list_release(&l);
+	strbuf_release(&big);
 
 	ck_assert(pkgdb_npm_is_lock_path("app/package-lock.json"));
 	ck_assert(pkgdb_npm_is_lock_path("/srv/npm-shrinkwrap.json"));
