@@ -185,8 +185,14 @@ int pkg_purl(struct strbuf *out, const struct pkg *p, const json_t *os)
 		struct strbuf norm = STRBUF_INIT;
 		const char *c;
 
-		for (c = p->name; *c && rc == 0; c++)
-			rc = strbuf_addch(&norm, *c == '_' || *c == '.' ? '-' : (*c >= 'A' && *c <= 'Z') ? *c + 32 : *c);
+		/* Runs of '-', '_' and '.' become one '-'. */
+		for (c = p->name; *c && rc == 0; c++) {
+			int sep = *c == '_' || *c == '.' || *c == '-';
+
+			if (sep && norm.len && norm.buf[norm.len - 1] == '-')
+				continue;
+			rc = strbuf_addch(&norm, sep ? '-' : (*c >= 'A' && *c <= 'Z') ? *c + 32 : *c);
+		}
 		if (rc == 0)
 			rc = purl_enc(out, norm.buf, 0);
 		strbuf_release(&norm);
