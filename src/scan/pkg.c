@@ -187,11 +187,11 @@ int pkg_purl(struct strbuf *out, const struct pkg *p, const json_t *os)
 
 		/* Runs of '-', '_' and '.' become one '-'. */
 		for (c = p->name; *c && rc == 0; c++) {
-			int sep = *c == '_' || *c == '.' || *c == '-';
+			int is_sep = *c == '_' || *c == '.' || *c == '-';
 
-			if (sep && norm.len && norm.buf[norm.len - 1] == '-')
+			if (is_sep && norm.len && norm.buf[norm.len - 1] == '-')
 				continue;
-			rc = strbuf_addch(&norm, sep ? '-' : (*c >= 'A' && *c <= 'Z') ? *c + 32 : *c);
+			rc = strbuf_addch(&norm, is_sep ? '-' : (*c >= 'A' && *c <= 'Z') ? *c + 32 : *c);
 		}
 		if (rc == 0)
 			rc = purl_enc(out, norm.buf, 0);
