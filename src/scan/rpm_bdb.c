@@ -62,7 +62,7 @@ static unsigned rd16(const struct bdb *db, const unsigned char *p)
 static int open_meta(struct bdb *db)
 {
 	const unsigned char *m = db->b;
-	uint32_t magic_le, version, i;
+	uint32_t magic_le, version, high, low, i;
 
 	if (db->len < 512)
 		return err_set(ERR_PARSE, "%s: %zu bytes, too short for a Berkeley DB meta page", db->path, db->len);
@@ -92,8 +92,17 @@ static int open_meta(struct bdb *db)
 		return err_set(ERR_PARSE, "%s: last page %u of %u bytes is past the end of the %zu-byte file (truncated?)",
 			       db->path, db->last, db->pagesize, db->len);
 	db->maxbucket = rd32(db, m + 72);
+	high = rd32(db, m + 76);
+	low = rd32(db, m + 80);
 	if (db->maxbucket >= db->last || db->maxbucket > 0x7fffffffu)
 		return err_set(ERR_PARSE, "%s: %u buckets cannot fit in %u pages", db->path, db->maxbucket, db->last);
+	/* The table starts with a power of two (at least 2) buckets and splits
+	 * one at a time, the masks doubling as it passes each power of two:
+	 * a damaged bucket count, which would silently drop buckets, shows
+	 * here. */
+	if ((high & (high + 1)) || low != high >> 1 || db->maxbucket <= low || db->maxbucket > high)
+		return err_set(ERR_PARSE, "%s: bucket count %u does not match the hash masks %#x/%#x", db->path,
+			       db->maxbucket, high, low);
 	for (i = 0; i < 32; i++)
 		db->spares[i] = rd32(db, m + 96 + 4 * i);
 	db->seen = calloc((size_t)db->last / 8 + 1, 1);
@@ -189,8 +198,13 @@ static int read_pair(struct bdb *db, const unsigned char *p, uint32_t pgno, unsi
 	} else {
 		return err_set(ERR_PARSE, "%s: hash page %u: record %u has value type %u", db->path, pgno, recno, *v);
 	}
-	if (recno == 0)
-		return 0; /* rpm's next-instance counter */
+	/* Record 0 is rpm's next-instance counter.  Anything else under that
+	 * key means a damaged key, which would otherwise lose a package. */
+	if (recno == 0) {
+		if (*v != H_KEYDATA || dlen != 4)
+			return err_set(ERR_PARSE, "%s: hash page %u: record 0 is not rpm's 4-byte counter", db->path, pgno);
+		return 0;
+	}
 	return rpmdb_add_blob(tmp, db->path, recno, data, dlen);
 }
 
@@ -206,6 +220,8 @@ static int read_bucket(struct bdb *db, uint32_t bucket, struct pkg_list *tmp, st
 	for (b = bucket; b; b >>= 1)
 		bits++;
 	pgno = (uint64_t)bucket + db->spares[bits];
+	if (pgno == 0)
+		return err_set(ERR_PARSE, "%s: bucket %u is on page 0, the meta page", db->path, bucket);
 	while (pgno) {
 		if ((rc = get_page(db, pgno, P_HASH, P_HASH_UNSORTED, "hash", &p)) < 0)
 			return rc;
@@ -213,6 +229,13 @@ static int read_bucket(struct bdb *db, uint32_t bucket, struct pkg_list *tmp, st
 		if (nent % 2 || PAGE_HEADER + 2 * nent > db->pagesize)
 			return err_set(ERR_PARSE, "%s: hash page %llu has %u items", db->path, (unsigned long long)pgno,
 				       nent);
+		/* Items are packed down from the end of the page, so the lowest
+		 * one starts at the page's high-free offset; a page whose item
+		 * count was damaged shows it here instead of silently losing
+		 * packages. */
+		if (rd16(db, p + 22) != (nent ? rd16(db, p + PAGE_HEADER + 2 * (nent - 1)) : db->pagesize))
+			return err_set(ERR_PARSE, "%s: hash page %llu: %u items do not end at its free-space offset %u",
+				       db->path, (unsigned long long)pgno, nent, rd16(db, p + 22));
 		for (i = 0; i < nent; i += 2)
 			if ((rc = read_pair(db, p, (uint32_t)pgno, i, nent, tmp, val)) < 0)
 				return rc;

@@ -49,6 +49,29 @@ static int by_blkoff(const void *a, const void *b)
 	return x > y ? 1 : x < y ? -1 : 0;
 }
 
+/*
+ * rpm zeroes the blocks of a blob it deletes, so a blob head between the
+ * blobs the slots point to is a package whose slot was damaged: refuse the
+ * database rather than silently leave the package out.
+ */
+static int check_gaps(const char *path, const unsigned char *b, uint64_t fileblks, uint64_t from,
+		      const struct slot *slots, size_t n)
+{
+	uint64_t blk, to;
+	size_t i;
+
+	for (i = 0; i <= n; i++) {
+		to = i < n ? slots[i].blkoff : fileblks;
+		for (blk = from; blk < to; blk++)
+			if (!memcmp(b + blk * NDB_BLK, "BlbS", 4))
+				return err_set(ERR_PARSE, "%s: a blob at block %llu has no slot (damaged slot table)", path,
+					       (unsigned long long)blk);
+		if (i < n)
+			from = (uint64_t)slots[i].blkoff + slots[i].blkcnt;
+	}
+	return 0;
+}
+
 /* Read the used slots into *slots_out (caller frees), sorted by position. */
 static int read_slots(const char *path, const unsigned char *b, size_t len, struct slot **slots_out, size_t *n_out)
 {
@@ -105,6 +128,8 @@ static int read_slots(const char *path, const unsigned char *b, size_t len, stru
 			goto cleanup;
 		}
 	}
+	if ((rc = check_gaps(path, b, fileblks, minblkoff, slots, n)) < 0)
+		goto cleanup;
 	*slots_out = slots;
 	*n_out = n;
 	slots = NULL;
