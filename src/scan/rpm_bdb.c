@@ -232,8 +232,8 @@ static int read_bucket(struct bdb *db, uint32_t bucket, struct pkg_list *tmp, st
 		/* Items are packed down from the end of the page, so the lowest
 		 * one starts at the page's high-free offset; a page whose item
 		 * count was damaged shows it here instead of silently losing
-		 * packages. */
-		if (rd16(db, p + 22) != (nent ? rd16(db, p + PAGE_HEADER + 2 * (nent - 1)) : db->pagesize))
+		 * packages.  (An empty 64 KiB page says 0: the field is 16 bits.) */
+		if (rd16(db, p + 22) != (nent ? rd16(db, p + PAGE_HEADER + 2 * (nent - 1)) : db->pagesize & 0xffff))
 			return err_set(ERR_PARSE, "%s: hash page %llu: %u items do not end at its free-space offset %u",
 				       db->path, (unsigned long long)pgno, nent, rd16(db, p + 22));
 		for (i = 0; i < nent; i += 2)

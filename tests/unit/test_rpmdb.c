@@ -5,8 +5,6 @@
  * header blobs built by hand, and damaged copies of all of them.
  */
 #include <check.h>
-#include <glob.h>
-#include <sqlite3.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,84 +13,11 @@
 #include "core/strbuf.h"
 #include "scan/pkgdb_rpm.h"
 #include "th.h"
+#include "th_rpm.h"
 
-/* ---- header blobs built by hand ---- */
-
-struct hent {
-	uint32_t tag, type, count;
-	const void *data;
-	size_t len;
-};
-
-static void put32(struct strbuf *sb, uint32_t v)
-{
-	unsigned char b[4] = { (unsigned char)(v >> 24), (unsigned char)(v >> 16), (unsigned char)(v >> 8),
-			       (unsigned char)v };
-
-	strbuf_add(sb, b, 4);
-}
-
-/* A blob as rpm writes it into its database: a HEADERIMMUTABLE region entry
- * first (unless bare), its trailer at the end of the data store. */
-static void hdr_build(struct strbuf *out, const struct hent *e, size_t n, int bare)
-{
-	struct strbuf data = STRBUF_INIT, index = STRBUF_INIT;
-	uint32_t il = (uint32_t)n + (bare ? 0 : 1), trailer;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		unsigned align = e[i].type == 3 ? 2 : e[i].type == 4 ? 4 : e[i].type == 5 ? 8 : 1;
-
-		while (data.len % align)
-			strbuf_addch(&data, 0);
-		put32(&index, e[i].tag);
-		put32(&index, e[i].type);
-		put32(&index, (uint32_t)data.len);
-		put32(&index, e[i].count);
-		strbuf_add(&data, e[i].data, e[i].len);
-	}
-	trailer = (uint32_t)data.len;
-	if (!bare) {
-		put32(&data, 63);
-		put32(&data, 7);
-		put32(&data, (uint32_t) - (int32_t)(il * 16));
-		put32(&data, 16);
-	}
-	strbuf_reset(out);
-	put32(out, il);
-	put32(out, (uint32_t)data.len);
-	if (!bare) {
-		put32(out, 63);
-		put32(out, 7);
-		put32(out, trailer);
-		put32(out, 16);
-	}
-	strbuf_add(out, index.buf, index.len);
-	strbuf_add(out, data.buf, data.len);
-	strbuf_release(&data);
-	strbuf_release(&index);
-}
-
-#define STR(tag, s) { tag, 6, 1, s, sizeof(s) }
+/* ---- header blobs ---- */
 
 static const unsigned char epoch7[4] = { 0, 0, 0, 7 };
-
-/* A full package: name, version, release, epoch 7, arch, license, vendor, sourcerpm. */
-static void hdr_full(struct strbuf *out, const char *name)
-{
-	struct hent e[] = {
-		{ 1000, 6, 1, name, strlen(name) + 1 },
-		STR(1001, "2.32.1"),
-		STR(1002, "42.el8_8"),
-		{ 1003, 4, 1, epoch7, 4 },
-		STR(1022, "x86_64"),
-		STR(1014, "BSD"),
-		STR(1011, "Red Hat, Inc."),
-		STR(1044, "util-linux-2.32.1-42.el8_8.src.rpm"),
-	};
-
-	hdr_build(out, e, sizeof(e) / sizeof(e[0]), 0);
-}
 
 static void set32(struct strbuf *sb, size_t off, uint32_t v)
 {
@@ -118,12 +43,12 @@ START_TEST(header_fields)
 {
 	struct strbuf b = STRBUF_INIT, m = STRBUF_INIT;
 	struct pkg p;
-	struct hent plain[] = { STR(1000, "libuuid"), STR(1001, "2.32.1"), STR(1002, "42.el8_8"),
-				STR(1011, ""), STR(1014, "J\xf6rg and J\xc3\xb6rg"),
-				STR(1044, "x-y-1.0-2.nosrc.rpm") };
-	struct hent odd_src[] = { STR(1000, "a"), STR(1001, "1"), STR(1002, "1"), STR(1044, "nodashes.src.rpm") };
+	struct th_hent plain[] = { TH_STR(1000, "libuuid"), TH_STR(1001, "2.32.1"), TH_STR(1002, "42.el8_8"),
+				TH_STR(1011, ""), TH_STR(1014, "J\xf6rg and J\xc3\xb6rg"),
+				TH_STR(1044, "x-y-1.0-2.nosrc.rpm") };
+	struct th_hent odd_src[] = { TH_STR(1000, "a"), TH_STR(1001, "1"), TH_STR(1002, "1"), TH_STR(1044, "nodashes.src.rpm") };
 
-	hdr_full(&b, "libuuid");
+	th_rpm_header_full(&b, "libuuid", 0);
 	ck_assert_int_eq(rpm_header_decode((const unsigned char *)b.buf, b.len, &p), 0);
 	ck_assert_str_eq(p.type, PKG_RPM);
 	ck_assert_str_eq(p.name, "libuuid");
@@ -144,7 +69,7 @@ START_TEST(header_fields)
 	pkg_release(&p);
 
 	/* No epoch, no arch, empty vendor, Latin-1 next to UTF-8, .nosrc.rpm. */
-	hdr_build(&b, plain, sizeof(plain) / sizeof(plain[0]), 0);
+	th_rpm_header(&b, plain, sizeof(plain) / sizeof(plain[0]), 0);
 	ck_assert_int_eq(rpm_header_decode((const unsigned char *)b.buf, b.len, &p), 0);
 	ck_assert_str_eq(p.version, "2.32.1-42.el8_8");
 	ck_assert_ptr_null(p.arch);
@@ -155,7 +80,7 @@ START_TEST(header_fields)
 	pkg_release(&p);
 
 	/* A source rpm name without name-version-release leaves the source unset. */
-	hdr_build(&b, odd_src, 4, 1);
+	th_rpm_header(&b, odd_src, 4, 1);
 	ck_assert_int_eq(rpm_header_decode((const unsigned char *)b.buf, b.len, &p), 0);
 	ck_assert_str_eq(p.version, "1-1");
 	ck_assert_ptr_null(p.source_name);
@@ -169,10 +94,10 @@ END_TEST
 START_TEST(header_rejects_what_is_wrong)
 {
 	struct strbuf b = STRBUF_INIT;
-	struct hent noname[] = { STR(1001, "1"), STR(1002, "1") };
-	struct hent intname[] = { { 1000, 4, 1, epoch7, 4 }, STR(1001, "1"), STR(1002, "1") };
-	struct hent strepoch[] = { STR(1000, "a"), STR(1001, "1"), STR(1002, "1"), STR(1003, "7") };
-	struct hent unterminated[] = { STR(1001, "1"), STR(1002, "1"), { 1000, 6, 1, "abc", 3 } };
+	struct th_hent noname[] = { TH_STR(1001, "1"), TH_STR(1002, "1") };
+	struct th_hent intname[] = { { 1000, 4, 1, epoch7, 4 }, TH_STR(1001, "1"), TH_STR(1002, "1") };
+	struct th_hent strepoch[] = { TH_STR(1000, "a"), TH_STR(1001, "1"), TH_STR(1002, "1"), TH_STR(1003, "7") };
+	struct th_hent unterminated[] = { TH_STR(1001, "1"), TH_STR(1002, "1"), { 1000, 6, 1, "abc", 3 } };
 	size_t e3;
 
 	strbuf_add(&b, "\0\0\0\1", 4);
@@ -180,50 +105,50 @@ START_TEST(header_rejects_what_is_wrong)
 	strbuf_reset(&b);
 	strbuf_add(&b, "\0\0\0\0\0\0\0\0", 8);
 	expect_bad(&b, "0 index entries");
-	hdr_full(&b, "x");
+	th_rpm_header_full(&b, "x", 0);
 	set32(&b, 0, 0x10000);
 	expect_bad(&b, "65536 index entries");
-	hdr_full(&b, "x");
+	th_rpm_header_full(&b, "x", 0);
 	strbuf_addch(&b, 0);
 	expect_bad(&b, "but the blob has");
-	hdr_full(&b, "x");
+	th_rpm_header_full(&b, "x", 0);
 	strbuf_setlen(&b, b.len - 1);
 	expect_bad(&b, "but the blob has");
 
 	/* Entry 4 is the EPOCH (entry 0 is the region). */
 	e3 = 8 + 4 * 16;
-	hdr_full(&b, "x");
+	th_rpm_header_full(&b, "x", 0);
 	set32(&b, e3 + 4, 10);
 	expect_bad(&b, "unknown type 10");
-	hdr_full(&b, "x");
+	th_rpm_header_full(&b, "x", 0);
 	set32(&b, e3 + 8, 0x7ffffff0);
 	expect_bad(&b, "past the");
-	hdr_full(&b, "x");
+	th_rpm_header_full(&b, "x", 0);
 	set32(&b, e3 + 8, 1);
 	expect_bad(&b, "not aligned");
-	hdr_full(&b, "x");
+	th_rpm_header_full(&b, "x", 0);
 	set32(&b, e3 + 12, 0x40000000);
 	expect_bad(&b, "run past");
-	hdr_full(&b, "x");
+	th_rpm_header_full(&b, "x", 0);
 	set32(&b, 8 + 16 + 12, 2); /* NAME with two strings */
 	expect_bad(&b, "string with count 2");
-	hdr_full(&b, "x");
+	th_rpm_header_full(&b, "x", 0);
 	set32(&b, 8 + 12, 15); /* region count */
 	expect_bad(&b, "region tag 63");
-	hdr_full(&b, "x");
+	th_rpm_header_full(&b, "x", 0);
 	set32(&b, b.len - 16, 1000); /* trailer tag */
 	expect_bad(&b, "region trailer has tag");
-	hdr_full(&b, "x");
+	th_rpm_header_full(&b, "x", 0);
 	set32(&b, b.len - 8, (uint32_t)-(int32_t)(20 * 16)); /* trailer points before the index */
 	expect_bad(&b, "does not point back");
 
-	hdr_build(&b, noname, 2, 0);
+	th_rpm_header(&b, noname, 2, 0);
 	expect_bad(&b, "no NAME");
-	hdr_build(&b, intname, 3, 0);
+	th_rpm_header(&b, intname, 3, 0);
 	expect_bad(&b, "NAME (tag 1000) has type 4");
-	hdr_build(&b, strepoch, 4, 0);
+	th_rpm_header(&b, strepoch, 4, 0);
 	expect_bad(&b, "EPOCH has type 6");
-	hdr_build(&b, unterminated, 3, 1);
+	th_rpm_header(&b, unterminated, 3, 1);
 	expect_bad(&b, "not terminated");
 	strbuf_release(&b);
 }
@@ -239,7 +164,7 @@ START_TEST(header_truncated_and_flipped)
 	size_t len, i, bit, il;
 	int rc, field;
 
-	hdr_full(&b, "libuuid");
+	th_rpm_header_full(&b, "libuuid", 0);
 	for (len = 0; len < b.len; len++) {
 		copy = malloc(len + 1);
 		memcpy(copy, b.buf, len);
@@ -412,45 +337,6 @@ START_TEST(bdb_scalibr_epoch)
 }
 END_TEST
 
-/* Every field of every package, a line each. */
-static void dump_list(struct strbuf *out, const struct pkg *v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		strbuf_addf(out, "%s|%s|%s|%s|%s|%s|%s|%s\n", v[i].name, v[i].version, v[i].arch ? v[i].arch : "-",
-			    v[i].source_name ? v[i].source_name : "-", v[i].source_version ? v[i].source_version : "-",
-			    v[i].license ? v[i].license : "-", v[i].vendor ? v[i].vendor : "-", v[i].path);
-}
-
-/* pkgdb_rpm on an exact-size copy (so a read past the end is caught by the
- * sanitizers), appending to a list that already holds one package: on
- * failure that list must be as it was, on success grown by the count.
- * The packages read are dumped into dump when it is not NULL. */
-static int parse_copy(const char *buf, size_t len, struct strbuf *dump)
-{
-	struct pkg_list l = { NULL, 0, 0 };
-	struct pkg sentinel = { .type = PKG_RPM, .name = "sentinel", .version = "1" };
-	char *copy = malloc(len ? len : 1);
-	int rc;
-
-	memcpy(copy, buf, len);
-	ck_assert_int_eq(pkg_list_add(&l, &sentinel), 0);
-	rc = pkgdb_rpm(&l, "var/lib/rpm/Packages", copy, len);
-	if (rc < 0)
-		ck_assert_msg(l.n == 1, "failed with %d (%s) but left %zu packages", rc, err_last(), l.n - 1);
-	else
-		ck_assert_uint_eq(l.n, 1 + (size_t)rc);
-	ck_assert_str_eq(l.v[0].name, "sentinel");
-	if (dump) {
-		strbuf_reset(dump);
-		dump_list(dump, l.v + 1, l.n - 1);
-	}
-	pkg_list_release(&l);
-	free(copy);
-	return rc;
-}
-
 struct damage_case {
 	const char *file;
 	int want;
@@ -473,15 +359,15 @@ START_TEST(databases_truncated_and_flipped)
 	int rc;
 
 	read_data(d->file, &db);
-	ck_assert_int_eq(parse_copy(db.buf, db.len, &base), d->want);
+	ck_assert_int_eq(th_rpm_parse_copy(db.buf, db.len, &base), d->want);
 	/* The last blob / page ends at the end of each of these files. */
 	for (len = 0; len < db.len; len += len < 64 ? 1 : d->trunc_step) {
-		rc = parse_copy(db.buf, len, NULL);
+		rc = th_rpm_parse_copy(db.buf, len, NULL);
 		ck_assert_msg(rc == ERR_PARSE, "%s cut to %zu: %d %s", d->file, len, rc, err_last());
 	}
 	for (pos = 0; pos < db.len; pos += d->flip_step) {
 		db.buf[pos] ^= (char)(1u << (pos % 8));
-		rc = parse_copy(db.buf, db.len, &got);
+		rc = th_rpm_parse_copy(db.buf, db.len, &got);
 		db.buf[pos] ^= (char)(1u << (pos % 8));
 		tries++;
 		if (rc < 0) {
@@ -563,14 +449,14 @@ START_TEST(formats_are_told_apart)
 	for (i = 0; i < 2; i++) {
 		strbuf_reset(&db);
 		read_data(files[i], &db);
-		ck_assert_int_eq(parse_copy(db.buf, db.len, NULL), i == 0 ? 35 : 1);
+		ck_assert_int_eq(th_rpm_parse_copy(db.buf, db.len, NULL), i == 0 ? 35 : 1);
 		ck_assert_int_eq(pkgdb_rpm_sqlite(&l, "p", db.buf, db.len), ERR_PARSE);
 		ck_assert_int_eq(i == 0 ? pkgdb_rpm_bdb(&l, "p", db.buf, db.len) : pkgdb_rpm_ndb(&l, "p", db.buf, db.len),
 				 ERR_PARSE);
 		ck_assert_uint_eq(l.n, 0);
 	}
-	ck_assert_int_eq(parse_copy("", 0, NULL), ERR_PARSE);
-	ck_assert_int_eq(parse_copy("hello, not a database at all", 28, NULL), ERR_PARSE);
+	ck_assert_int_eq(th_rpm_parse_copy("", 0, NULL), ERR_PARSE);
+	ck_assert_int_eq(th_rpm_parse_copy("hello, not a database at all", 28, NULL), ERR_PARSE);
 	ck_assert_msg(strstr(err_last(), "not an rpm database"), "%s", err_last());
 	strbuf_release(&db);
 }
@@ -594,240 +480,6 @@ START_TEST(db_paths)
 }
 END_TEST
 
-/* ---- SQLite ---- */
-
-/* A database file like rpm's, holding blobs[i] as hnum i + 1; in WAL mode
- * when wal is set, as rpm leaves it. */
-static void make_sqlite(const char *file, int wal, const struct strbuf *blobs, size_t n, const char *extra_sql)
-{
-	sqlite3 *db = NULL;
-	sqlite3_stmt *st = NULL;
-	size_t i;
-
-	ck_assert_int_eq(sqlite3_open(file, &db), SQLITE_OK);
-	if (wal)
-		ck_assert_int_eq(sqlite3_exec(db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_exec(db, extra_sql ? extra_sql :
-				      "CREATE TABLE Packages (hnum INTEGER PRIMARY KEY AUTOINCREMENT, blob BLOB NOT NULL)",
-				      NULL, NULL, NULL), SQLITE_OK);
-	for (i = 0; i < n; i++) {
-		ck_assert_int_eq(sqlite3_prepare_v2(db, "INSERT INTO Packages VALUES (?, ?)", -1, &st, NULL), SQLITE_OK);
-		sqlite3_bind_int64(st, 1, (sqlite3_int64)i + 1);
-		sqlite3_bind_blob(st, 2, blobs[i].buf, (int)blobs[i].len, SQLITE_TRANSIENT);
-		ck_assert_int_eq(sqlite3_step(st), SQLITE_DONE);
-		sqlite3_finalize(st);
-	}
-	ck_assert_int_eq(sqlite3_close(db), SQLITE_OK);
-}
-
-static char *path_in(const char *dir, const char *name)
-{
-	struct strbuf sb = STRBUF_INIT;
-
-	strbuf_addf(&sb, "%s/%s", dir, name);
-	return strbuf_detach(&sb, NULL);
-}
-
-START_TEST(sqlite_synthetic)
-{
-	char *dir = th_tmpdir(), *file = path_in(dir, "rpmdb.sqlite");
-	struct strbuf blobs[3] = { STRBUF_INIT, STRBUF_INIT, STRBUF_INIT }, db = STRBUF_INIT;
-	struct hent key[] = { STR(1000, "gpg-pubkey"), STR(1001, "fd431d51"), STR(1002, "4ae0493b") };
-	struct hent noarch[] = { STR(1000, "tzdata"), STR(1001, "2024a"), STR(1002, "1.el9"), STR(1022, "noarch") };
-	struct pkg_list l = { NULL, 0, 0 };
-	size_t n, len;
-	int rc;
-
-	hdr_full(&blobs[0], "libuuid");
-	hdr_build(&blobs[1], key, 3, 0);
-	hdr_build(&blobs[2], noarch, 4, 0);
-	make_sqlite(file, 1, blobs, 3, NULL);
-	th_read(file, &db);
-	ck_assert_int_eq(db.buf[18], 2); /* WAL, as rpm leaves it */
-	ck_assert_int_eq(pkgdb_rpm_sqlite(&l, "var/lib/rpm/rpmdb.sqlite", db.buf, db.len), 2);
-	ck_assert_uint_eq(l.n, 2); /* the gpg-pubkey is not a package */
-	ck_assert_str_eq(l.v[0].name, "libuuid");
-	ck_assert_str_eq(l.v[0].version, "7:2.32.1-42.el8_8");
-	ck_assert_str_eq(l.v[1].name, "tzdata");
-	ck_assert_str_eq(l.v[1].version, "2024a-1.el9");
-	ck_assert_str_eq(l.v[1].arch, "noarch");
-	ck_assert_str_eq(l.v[1].path, "var/lib/rpm/rpmdb.sqlite");
-	pkg_list_release(&l);
-	ck_assert_int_eq(parse_copy(db.buf, db.len, NULL), 2);
-	/* A cut file is refused, or, cut in pages the table does not use, read whole. */
-	for (len = 0; len < db.len; len += len < 128 ? 7 : 509) {
-		rc = parse_copy(db.buf, len, NULL);
-		ck_assert_msg(rc == ERR_PARSE || rc == 2, "cut to %zu: %d %s", len, rc, err_last());
-	}
-	th_rm_rf(file);
-
-	/* One damaged blob fails the whole database, naming the record. */
-	strbuf_setlen(&blobs[2], blobs[2].len - 3);
-	make_sqlite(file, 0, blobs, 3, NULL);
-	strbuf_reset(&db);
-	th_read(file, &db);
-	ck_assert_int_eq(parse_copy(db.buf, db.len, NULL), ERR_PARSE);
-	ck_assert_msg(strstr(err_last(), "var/lib/rpm/Packages: package record 3: rpm header:"), "%s", err_last());
-	th_rm_rf(file);
-
-	/* No Packages table, or a view in its place. */
-	make_sqlite(file, 0, NULL, 0, "CREATE TABLE Other (x)");
-	strbuf_reset(&db);
-	th_read(file, &db);
-	ck_assert_int_eq(parse_copy(db.buf, db.len, NULL), ERR_PARSE);
-	ck_assert_msg(strstr(err_last(), "no Packages table"), "%s", err_last());
-	th_rm_rf(file);
-	make_sqlite(file, 0, NULL, 0, "CREATE VIEW Packages AS SELECT 1 AS hnum, x'00' AS blob");
-	strbuf_reset(&db);
-	th_read(file, &db);
-	ck_assert_int_eq(parse_copy(db.buf, db.len, NULL), ERR_PARSE);
-	ck_assert_msg(strstr(err_last(), "no Packages table"), "%s", err_last());
-
-	for (n = 0; n < 3; n++)
-		strbuf_release(&blobs[n]);
-	strbuf_release(&db);
-	th_rm_rf(dir);
-	free(file);
-	free(dir);
-}
-END_TEST
-
-static const char *const specs[][2] = {
-	{ "vt-alpha.spec", "Name: vt-alpha\nVersion: 1.2.3\nRelease: 4.el9\nEpoch: 2\nSummary: t\nLicense: MIT\n"
-			   "Vendor: Vetter Test\nBuildArch: noarch\n%description\nt\n%files\n" },
-	{ "vt-bravo.spec", "Name: vt-bravo\nVersion: 0.9\nRelease: 1\nSummary: t\nLicense: GPL-2.0-or-later\n"
-			   "%description\nt\n%files\n" },
-	{ "vt-charlie.spec", "Name: vt-charlie\nVersion: 3.0\nRelease: 1%{?dist}\nEpoch: 0\nSummary: t\n"
-			     "License: ASL 2.0\nVendor: J\xc3\xb6rg GmbH\nBuildArch: noarch\n%description\nt\n%files\n" },
-};
-
-static void run_ok(const char *const *argv, struct strbuf *out)
-{
-	struct th_result res;
-
-	th_run(&res, argv, NULL, NULL, NULL);
-	th_assert_status(&res, 0);
-	if (out)
-		strbuf_add(out, res.out.buf, res.out.len);
-	th_result_release(&res);
-}
-
-static int cmp_line(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The lines of text, sorted, joined again. */
-static void sort_lines(struct strbuf *text)
-{
-	char *lines[64], *save = NULL, *line;
-	struct strbuf out = STRBUF_INIT;
-	size_t n = 0, i;
-
-	for (line = strtok_r(text->buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		ck_assert_uint_lt(n, 64);
-		lines[n++] = line;
-	}
-	qsort(lines, n, sizeof(lines[0]), cmp_line);
-	for (i = 0; i < n; i++)
-		strbuf_addf(&out, "%s\n", lines[i]);
-	strbuf_reset(text);
-	strbuf_add(text, out.buf, out.len);
-	strbuf_release(&out);
-}
-
-START_TEST(sqlite_made_by_rpm)
-{
-	char *dir = th_tmpdir(), *top = path_in(dir, "top"), *root = path_in(dir, "root");
-	char *dbfile = path_in(root, "usr/lib/sysimage/rpm/rpmdb.sqlite");
-	struct strbuf def = STRBUF_INIT, want = STRBUF_INIT, got = STRBUF_INIT, db = STRBUF_INIT;
-	struct pkg_list l = { NULL, 0, 0 };
-	const char *install[16] = { "rpm", "--root", root, "--dbpath", "/usr/lib/sysimage/rpm", "--define",
-				    "_db_backend sqlite", "-i", "--nodeps", "--justdb", "--noscripts" };
-	size_t i, nargs = 11, seen = 0;
-	glob_t g;
-
-	strbuf_addf(&def, "_topdir %s", top);
-	for (i = 0; i < 3; i++) {
-		char *spec = path_in(dir, specs[i][0]);
-		const char *argv[] = { "rpmbuild", "--define", def.buf, "-bb", spec, NULL };
-
-		th_write(spec, specs[i][1]);
-		run_ok(argv, NULL);
-		free(spec);
-	}
-	{
-		const char *argv[] = { "rpm", "--root", root, "--dbpath", "/usr/lib/sysimage/rpm", "--define",
-				       "_db_backend sqlite", "--initdb", NULL };
-		struct strbuf pat = STRBUF_INIT;
-
-		run_ok(argv, NULL);
-		strbuf_addf(&pat, "%s/RPMS/*/*.rpm", top);
-		ck_assert_int_eq(glob(pat.buf, 0, NULL, &g), 0);
-		ck_assert_uint_eq(g.gl_pathc, 3);
-		for (i = 0; i < g.gl_pathc; i++)
-			install[nargs++] = g.gl_pathv[i];
-		install[nargs] = NULL;
-		run_ok(install, NULL);
-		globfree(&g);
-		strbuf_release(&pat);
-	}
-	{
-		const char *argv[] = { "rpm", "--root", root, "--dbpath", "/usr/lib/sysimage/rpm", "--define",
-				       "_db_backend sqlite", "-qa", "--qf",
-				       "%{NAME}\t%{EPOCHNUM}:%{VERSION}-%{RELEASE}\t%{ARCH}\t%{SOURCERPM}\n", NULL };
-
-		run_ok(argv, &want);
-	}
-	sort_lines(&want);
-
-	th_read(dbfile, &db);
-	ck_assert_int_eq(db.buf[18], 2); /* rpm left it in WAL mode */
-	ck_assert_int_eq(pkgdb_rpm(&l, "usr/lib/sysimage/rpm/rpmdb.sqlite", db.buf, db.len), 3);
-	for (i = 0; i < l.n; i++) {
-		const struct pkg *p = &l.v[i];
-
-		strbuf_addf(&got, "%s\t%s%s\t%s\t%s-%s.src.rpm\n", p->name, strchr(p->version, ':') ? "" : "0:",
-			    p->version, p->arch, p->source_name, p->source_version);
-		ck_assert_str_eq(p->path, "usr/lib/sysimage/rpm/rpmdb.sqlite");
-		if (!strcmp(p->name, "vt-alpha")) {
-			ck_assert_str_eq(p->version, "2:1.2.3-4.el9");
-			ck_assert_str_eq(p->arch, "noarch");
-			ck_assert_str_eq(p->license, "MIT");
-			ck_assert_str_eq(p->vendor, "Vetter Test");
-			ck_assert_str_eq(p->source_name, "vt-alpha");
-			ck_assert_str_eq(p->source_version, "1.2.3-4.el9");
-			seen++;
-		} else if (!strcmp(p->name, "vt-bravo")) {
-			ck_assert_str_eq(p->version, "0.9-1"); /* no Epoch: none in the version */
-			ck_assert_str_eq(p->license, "GPL-2.0-or-later");
-			ck_assert_ptr_null(p->vendor);
-			seen++;
-		} else if (!strcmp(p->name, "vt-charlie")) {
-			ck_assert_str_eq(p->version, "0:3.0-1"); /* Epoch: 0 is an epoch */
-			ck_assert_str_eq(p->vendor, "J\xc3\xb6rg GmbH");
-			ck_assert_str_eq(p->license, "ASL 2.0");
-			seen++;
-		}
-	}
-	ck_assert_uint_eq(seen, 3);
-	sort_lines(&got);
-	ck_assert_uint_gt(want.len, 0);
-	ck_assert_str_eq(got.buf, want.buf);
-
-	pkg_list_release(&l);
-	strbuf_release(&def);
-	strbuf_release(&want);
-	strbuf_release(&got);
-	strbuf_release(&db);
-	th_rm_rf(dir);
-	free(dir);
-	free(top);
-	free(root);
-	free(dbfile);
-}
-END_TEST
-
 Suite *rpmdb_suite(void)
 {
 	Suite *s = suite_create("rpmdb");
@@ -838,7 +490,6 @@ Suite *rpmdb_suite(void)
 	tcase_add_test(tc, header_rejects_what_is_wrong);
 	tcase_add_test(tc, header_truncated_and_flipped);
 	tcase_add_test(tc, db_paths);
-	tcase_add_test(tc, sqlite_synthetic);
 	if (th_have_data("ndb_sle15_matches_go_rpmdb", "pkgdb/rpm")) {
 		tcase_add_test(tc, ndb_sle15_matches_go_rpmdb);
 		tcase_add_test(tc, bdb_ubi8_libuuid);
@@ -848,8 +499,6 @@ Suite *rpmdb_suite(void)
 		tcase_add_test(tc, bdb_structure_is_checked);
 		tcase_add_test(tc, formats_are_told_apart);
 	}
-	if (th_have_tool("sqlite_made_by_rpm", "rpm") && th_have_tool("sqlite_made_by_rpm", "rpmbuild"))
-		tcase_add_test(tc, sqlite_made_by_rpm);
 	suite_add_tcase(s, tc);
 	return s;
 }
