@@ -159,7 +159,7 @@ static int read_blob(const char *path, const unsigned char *b, const struct slot
 	tail = p + span - NDB_BLOBTAIL;
 	if (memcmp(tail + 8, "BlbE", 4) || le32(tail + 4) != n)
 		return err_set(ERR_PARSE, "%s: package %u: bad blob tail", path, sl->pkgidx);
-	if (adler32(1L, p, (uInt)(span - NDB_BLOBTAIL)) != le32(tail))
+	if (adler32_z(1L, p, span - NDB_BLOBTAIL) != le32(tail))
 		return err_set(ERR_PARSE, "%s: package %u: blob checksum mismatch", path, sl->pkgidx);
 	*blob = p + NDB_BLOBHEAD;
 	*bloblen = n;
