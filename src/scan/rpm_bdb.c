@@ -155,10 +155,9 @@ static int read_overflow(struct bdb *db, uint32_t pgno, uint32_t tlen, uint32_t 
 			return rc;
 		plen = rd16(db, p + 22);
 		if (plen == 0 || plen > db->pagesize - PAGE_HEADER || plen > tlen - val->len)
-			return err_set(ERR_PARSE, "%s: record %u: overflow page %u holds %u bytes, expected 1 to %zu",
-				       db->path, recno, pgno, plen,
-				       (size_t)(tlen - val->len) < db->pagesize - PAGE_HEADER ?
-					       (size_t)(tlen - val->len) : (size_t)(db->pagesize - PAGE_HEADER));
+			return err_set(ERR_PARSE, "%s: record %u: overflow page %u holds %u bytes (%zu of %u still "
+				       "wanted, pages hold at most %u)", db->path, recno, pgno, plen, tlen - val->len,
+				       tlen, db->pagesize - PAGE_HEADER);
 		if ((rc = strbuf_add(val, p + PAGE_HEADER, plen)) < 0)
 			return err_set(rc, "out of memory");
 		pgno = rd32(db, p + 16);
