@@ -232,22 +232,31 @@ static int set_value(const struct view *v, struct secrets_hit *h, int rule, size
 	return 1;
 }
 
-/* Line breaks between a BEGIN line and what follows: real ones, escaped "\n" in strings, or blanks. */
+/*
+ * Line breaks between a BEGIN line and what follows: real ones, escaped "\n"
+ * in strings, blanks, and string concatenation ("...\n" + "...").
+ */
 static size_t skip_breaks(const struct view *v, size_t q, int *count)
 {
-	int c, k;
+	int c, k, gap = 0;
 
 	*count = 0;
 	for (k = 0; k < 16; k++) {
 		c = at(v, q);
 		if (c == '\n' || c == '\r' || c == ' ' || c == '\t') {
 			q++;
+			(*count)++;
 		} else if (c == '\\' && (at(v, q + 1) == 'n' || at(v, q + 1) == 'r')) {
 			q += 2;
+			(*count)++;
+		} else if (c == '"' || c == '\'') {
+			q++;
+			gap = !gap;
+		} else if (c == '+' && gap) { /* between two strings, '+' joins them; inside one it is base64 */
+			q++;
 		} else {
 			break;
 		}
-		(*count)++;
 	}
 	return q;
 }
