@@ -14,7 +14,16 @@
  *                              an escaped \n, or spaces), optional armour
  *                              headers (Proc-Type:, DEK-Info:, Version:),
  *                              then at least 40 base64 characters; a test
- *                              fixture such as "...KEY-----\n..." is not one
+ *                              fixture such as "...KEY-----\n..." is not one.
+ *                              The whole body (to the END line, across
+ *                              escaped newlines and "..." + "..." string
+ *                              concatenation) must then be a key: one DER
+ *                              SEQUENCE of exactly the body's length
+ *                              (PKCS#1, PKCS#8, SEC1, encrypted PKCS#8),
+ *                              the openssh-key-v1 magic, a PGP secret-key
+ *                              packet, or whole 8-byte blocks under
+ *                              Proc-Type; a key cut short ("fake keys for
+ *                              regex checks") counts as a placeholder
  *   gcp-service-account        a private key held in a JSON "private_key"  BEGIN line
  *                              member of a file that says service_account
  *   aws-access-key-id          AKIA|ASIA + 16 of [A-Z2-7]                   AKIA
@@ -46,7 +55,8 @@
  * is as real as one in a config file.  Noise does not produce findings: a
  * match needs the 4-byte prefix, then 16 to 86 bytes all in the token's
  * alphabet, then a byte outside it; in random bytes the most likely rule
- * (google-api-key) fires with a probability near 1e-25 per position.  A file
+ * (aws-access-key-id: 2 * 256^-4 * (32/256)^16) fires with a probability
+ * near 1e-24 per position.  A file
  * with a NUL in its first 8000 bytes is reported with line 0 (its offset
  * locates the match).
  *

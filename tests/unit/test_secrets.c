@@ -83,14 +83,37 @@ static void expect_add(struct fixture *fx, const char *rule, size_t line, const 
 	snprintf(e->redacted, sizeof(e->redacted), "%s", redacted);
 }
 
-/* A line "before VALUE after" where VALUE is prefix + n random characters of alphabet. */
-static void add_token(struct fixture *fx, const char *rule, const char *before, const char *prefix,
-		      const char *alphabet, size_t n, const char *after, const char *redacted)
+/*
+ * A value from a template: literal characters, and %CN for N random
+ * characters of class C: d digits, k [A-Z2-7], u [A-Z0-9], a alnum,
+ * w alnum and '_', g alnum, '_' and '-', b base64.
+ */
+static void make_value(struct fixture *fx, struct strbuf *v, const char *t)
+{
+	static const char *const classes[] = { "d" DIGITS, "k" UPPER "234567", "u" UPPER DIGITS, "a" ALNUM,
+					       "w" ALNUM "_", "g" ALNUM "_-", "b" B64 };
+	char *end;
+	size_t i;
+
+	while (*t) {
+		if (*t != '%') {
+			strbuf_addch(v, *t++);
+			continue;
+		}
+		for (i = 0; classes[i][0] != t[1]; i++)
+			;
+		rand_chars(fx, v, classes[i] + 1, strtoul(t + 2, &end, 10));
+		t = end;
+	}
+}
+
+/* A line "before VALUE after", VALUE made from the template. */
+static void add_token(struct fixture *fx, const char *rule, const char *before, const char *tmpl, const char *after,
+		      const char *redacted)
 {
 	struct strbuf v = STRBUF_INIT;
 
-	strbuf_addstr(&v, prefix);
-	rand_chars(fx, &v, alphabet, n);
+	make_value(fx, &v, tmpl);
 	expect_add(fx, rule, cur_line(fx), v.buf, redacted);
 	strbuf_addf(&fx->text, "%s%s%s\n", before, v.buf, after);
 	strbuf_release(&v);
@@ -171,57 +194,24 @@ static void fixture_build(struct fixture *fx)
 	strbuf_init(&fx->text, 0);
 	fx->rng = 0x9e3779b97f4a7c15ull;
 	strbuf_addstr(&fx->text, "# settings of the billing service\n[default]\nregion = eu-west-1\n");
-	add_token(fx, "aws-access-key-id", "aws_access_key_id = ", "AKIA", UPPER "234567", 16, "",
-		  "AKIA****(20)");
-	add_token(fx, "aws-secret-access-key", "export AWS_SECRET_ACCESS_KEY=\"", "", B64, 40, "\"", "****(40)");
-	add_token(fx, "aws-access-key-id", "{\"AccessKeyId\": \"", "ASIA", UPPER "234567", 16, "\",",
-		  "ASIA****(20)");
-	add_token(fx, "aws-secret-access-key", "  \"aws_secret_access_key\": \"", "", B64, 40, "\"}", "****(40)");
+	add_token(fx, "aws-access-key-id", "aws_access_key_id = ", "AKIA%k16", "", "AKIA****(20)");
+	add_token(fx, "aws-secret-access-key", "export AWS_SECRET_ACCESS_KEY=\"", "%b40", "\"", "****(40)");
+	add_token(fx, "aws-access-key-id", "{\"AccessKeyId\": \"", "ASIA%k16", "\",", "ASIA****(20)");
+	add_token(fx, "aws-secret-access-key", "  \"aws_secret_access_key\": \"", "%b40", "\"}", "****(40)");
 	strbuf_addstr(&fx->text, "password=hunter2\n\n");
-	add_token(fx, "github-token", "token: ", "ghp_", ALNUM, 36, "", "ghp_****(40)");
-	add_token(fx, "github-token", "url = https://x-access-token:", "ghs_", ALNUM, 36, "@github.com/o/r.git",
-		  "ghs_****(40)");
-	add_token(fx, "github-fine-grained-token", "GITHUB_TOKEN=", "github_pat_", ALNUM "_", 82, "",
-		  "gith****(93)");
-	add_token(fx, "gitlab-token", "CI_TOKEN=", "glpat-", ALNUM "_-", 20, ". Rotate it.", "glpa****(26)");
-	{
-		struct strbuf v = STRBUF_INIT;
-
-		strbuf_addstr(&v, "xoxb-");
-		rand_chars(fx, &v, DIGITS, 12);
-		strbuf_addch(&v, '-');
-		rand_chars(fx, &v, DIGITS, 13);
-		strbuf_addch(&v, '-');
-		rand_chars(fx, &v, ALNUM, 24);
-		expect_add(fx, "slack-token", cur_line(fx), v.buf, "xoxb****(56)");
-		strbuf_addf(&fx->text, "slack_token = '%s'\n", v.buf);
-		strbuf_reset(&v);
-		strbuf_addstr(&v, "hooks.slack.com/services/T");
-		rand_chars(fx, &v, UPPER DIGITS, 9);
-		strbuf_addstr(&v, "/B");
-		rand_chars(fx, &v, UPPER DIGITS, 11);
-		strbuf_addch(&v, '/');
-		rand_chars(fx, &v, ALNUM, 24);
-		expect_add(fx, "slack-webhook", cur_line(fx), v.buf, "hook****(73)");
-		strbuf_addf(&fx->text, "webhook: https://%s\n", v.buf);
-		strbuf_release(&v);
-	}
-	add_token(fx, "stripe-live-key", "STRIPE_KEY=", "sk_live_", ALNUM, 24, "", "sk_l****(32)");
-	add_token(fx, "stripe-live-key", "restricted: ", "rk_live_", ALNUM, 99, "", "rk_l****(107)");
-	add_token(fx, "google-api-key", "<meta name=\"maps\" content=\"", "AIza", ALNUM "_-", 35, "\">",
-		  "AIza****(39)");
-	add_token(fx, "npm-token", "//registry.npmjs.org/:_authToken=", "npm_", ALNUM, 36, "", "npm_****(40)");
-	{
-		struct strbuf v = STRBUF_INIT;
-
-		rand_chars(fx, &v, B64, 86);
-		strbuf_addstr(&v, "==");
-		expect_add(fx, "azure-storage-key", cur_line(fx), v.buf, "****(88)");
-		strbuf_addf(&fx->text,
-			    "DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=%s;EndpointSuffix=core.windows.net\n",
-			    v.buf);
-		strbuf_release(&v);
-	}
+	add_token(fx, "github-token", "token: ", "ghp_%a36", "", "ghp_****(40)");
+	add_token(fx, "github-token", "url = https://x-access-token:", "ghs_%a36", "@github.com/o/r.git", "ghs_****(40)");
+	add_token(fx, "github-fine-grained-token", "GITHUB_TOKEN=", "github_pat_%w82", "", "gith****(93)");
+	add_token(fx, "gitlab-token", "CI_TOKEN=", "glpat-%g20", ". Rotate it.", "glpa****(26)");
+	add_token(fx, "slack-token", "slack_token = '", "xoxb-%d12-%d13-%a24", "'", "xoxb****(56)");
+	add_token(fx, "slack-webhook", "webhook: https://", "hooks.slack.com/services/T%u9/B%u11/%a24", "",
+		  "hook****(73)");
+	add_token(fx, "stripe-live-key", "STRIPE_KEY=", "sk_live_%a24", "", "sk_l****(32)");
+	add_token(fx, "stripe-live-key", "restricted: ", "rk_live_%a99", "", "rk_l****(107)");
+	add_token(fx, "google-api-key", "<meta name=\"maps\" content=\"", "AIza%g35", "\">", "AIza****(39)");
+	add_token(fx, "npm-token", "//registry.npmjs.org/:_authToken=", "npm_%a36", "", "npm_****(40)");
+	add_token(fx, "azure-storage-key", "DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=", "%b86==",
+		  ";EndpointSuffix=core.windows.net", "****(88)");
 	add_pem(fx, "RSA PRIVATE KEY", NULL, BODY_DER_LONG, STYLE_LF, "private-key", "");
 	strbuf_addstr(&fx->text, "some text between keys\n");
 	add_pem(fx, "EC PRIVATE KEY", NULL, BODY_DER_SHORT, STYLE_LF, "private-key", "");
@@ -457,8 +447,7 @@ START_TEST(text_api_binary_files_and_limits)
 	size_t i;
 
 	fx.rng = 42;
-	strbuf_addstr(&sb, "AWS_ACCESS_KEY_ID=AKIA");
-	rand_chars(&fx, &sb, UPPER "234567", 16);
+	make_value(&fx, &sb, "AWS_ACCESS_KEY_ID=AKIA%k16");
 	ck_assert_int_eq(secrets_scan_text(&l, "config:Env[3]", sb.buf, sb.len), 0);
 	ck_assert_uint_eq(l.n, 1);
 	ck_assert_str_eq(l.v[0].path, "config:Env[3]");
@@ -469,8 +458,7 @@ START_TEST(text_api_binary_files_and_limits)
 	/* a binary file: the match is reported with line 0 and its offset */
 	strbuf_reset(&sb);
 	strbuf_add(&sb, "\x7f" "ELF\x02\x01\x01\0\0\0\n\n", 12);
-	strbuf_addstr(&sb, "ghp_");
-	rand_chars(&fx, &sb, ALNUM, 36);
+	make_value(&fx, &sb, "ghp_%a36");
 	strbuf_add(&sb, "\0\x01\x02", 3);
 	ck_assert_int_eq(secrets_scan_text(&l, "usr/bin/tool", sb.buf, sb.len), 0);
 	ck_assert_uint_eq(l.n, 1);
@@ -481,9 +469,7 @@ START_TEST(text_api_binary_files_and_limits)
 	/* at most SECRETS_MAX_PER_FILE findings a file; the rest are counted */
 	strbuf_reset(&sb);
 	for (i = 0; i < SECRETS_MAX_PER_FILE + 50; i++) {
-		strbuf_addstr(&sb, "AKIA");
-		rand_chars(&fx, &sb, UPPER "234567", 16);
-		strbuf_addch(&sb, '\n');
+		make_value(&fx, &sb, "AKIA%k16\n");
 	}
 	ck_assert_int_eq(secrets_scan_text(&l, "keys.txt", sb.buf, sb.len), 0);
 	ck_assert_uint_eq(l.n, SECRETS_MAX_PER_FILE);
