@@ -106,7 +106,11 @@ static inline unsigned exact(const unsigned char *p)
 	       secrets_anchor_mask[3][p[3]];
 }
 
-/* Positions [i, to) one by one; a position needs its 4 bytes below len. */
+/*
+ * Positions [i, to) one by one; a position needs its 4 bytes below len.
+ * Branch-free: common letters start anchors, so testing the first byte
+ * alone would mispredict often.
+ */
 static size_t next_plain(const unsigned char *b, size_t i, size_t to, size_t len, unsigned *anchors)
 {
 	size_t last = len >= 4 ? len - 3 : 0;
@@ -114,9 +118,9 @@ static size_t next_plain(const unsigned char *b, size_t i, size_t to, size_t len
 	if (to > last)
 		to = last;
 	for (; i < to; i++) {
-		unsigned m = secrets_anchor_mask[0][b[i]];
+		unsigned m = exact(b + i);
 
-		if (m && (m &= exact(b + i)) != 0) {
+		if (m) {
 			*anchors = m;
 			return i;
 		}
