@@ -12,7 +12,9 @@
  *
  * A private key's fingerprint covers its whole base64 body, which may be
  * kilobytes long: the body is hashed as the scan passes over it, until the
- * END line (or anything that is not base64, blanks or an escaped newline).
+ * END line (see pem_consume), and the first bytes and the length are kept
+ * to check that the body is a whole key (pem_plausible); one that is not is
+ * dropped and counted as skipped.
  */
 #include "secrets.h"
 
