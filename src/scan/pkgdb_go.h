@@ -48,13 +48,11 @@
 
 #include <stddef.h>
 
+#include "gomodinfo.h"
 #include "pkg.h"
 
 /* The Go 1.18+ build info (header, version, module info) must fit in this. */
 #define GOBIN_WINDOW_MAX ((size_t)1024 * 1024)
-/* More modules than this in one binary is refused (ERR_LIMIT). */
-#define GOBIN_MODULES_MAX 20000
-
 struct gobin;
 
 /* 1 when head (the first n bytes of a file) starts like an ELF, Mach-O (thin) or PE file. */

@@ -13,6 +13,7 @@
 #include "core/err.h"
 #include "core/strbuf.h"
 #include "core/util.h"
+#include "scan/gomodinfo.h"
 #include "scan/pkgdb_go.h"
 #include "th.h"
 
@@ -363,6 +364,82 @@ START_TEST(pre_118_pointer_format)
 }
 END_TEST
 
+/* modinfo text framed by the sentinels, as the linker stores it. */
+static void framed(struct strbuf *sb, const char *text)
+{
+	strbuf_reset(sb);
+	strbuf_add(sb, info_start, 16);
+	strbuf_addstr(sb, text);
+	strbuf_add(sb, info_end, 16);
+}
+
+static int modinfo(struct strbuf *got, const char *vers, const char *text)
+{
+	struct strbuf m = STRBUF_INIT;
+	struct pkg_list l = { 0 };
+	int rc;
+
+	framed(&m, text);
+	strbuf_reset(got);
+	rc = gomodinfo_parse(&l, "bin", vers, strlen(vers), m.buf, m.len);
+	if (rc >= 0) {
+		ck_assert_int_eq(rc, (int)l.n);
+		pkgs_text(got, &l, "bin");
+	} else {
+		ck_assert_uint_eq(l.n, 0);
+	}
+	pkg_list_release(&l);
+	strbuf_release(&m);
+	return rc;
+}
+
+START_TEST(modinfo_edge_cases)
+{
+	struct strbuf got = STRBUF_INIT, big = STRBUF_INIT;
+	struct pkg_list l = { 0 };
+	int i;
+
+	/* Experiments after the version are dropped; the main module keeps its own name over a replacement. */
+	ck_assert_int_eq(modinfo(&got, "go1.22.3 X:boringcrypto",
+				 "path\tex.com/cmd/x\nmod\tex.com\tv1.4.0\th1:x=\n=>\tother.com\tv9.9.9\t\n"
+				 "dep\ta.com/b\tv0.1.0\nbuild\t-ldflags=\"-X main.version=1\"\n"),
+			 3);
+	ck_assert_str_eq(got.buf, "a.com/b v0.1.0\nex.com v1.4.0\nstdlib v1.22.3\n");
+	/* A devel toolchain names no release; a replacement by a folder without a version is "(devel)". */
+	ck_assert_int_eq(modinfo(&got, "devel go1.23-abcdef Tue",
+				 "mod\tex.com\t(devel)\t\ndep\ta.com/b\tv0.1.0\n=>\t./b\t\t\n"),
+			 2);
+	ck_assert_str_eq(got.buf, "./b (devel)\nex.com (devel)\n");
+	/* Not valid UTF-8, or an empty version: skipped. */
+	ck_assert_int_eq(modinfo(&got, "go1.20", "dep\ta.com/\xff\tv1.0.0\ndep\tb.com\t\ndep\tc.com\tv1\t\n"), 2);
+	ck_assert_str_eq(got.buf, "c.com v1\nstdlib v1.20\n");
+	/* Malformed: as runtime/debug refuses it. */
+	ck_assert_int_eq(modinfo(&got, "go1.20", "=>\ta.com\tv1\t\n"), ERR_PARSE);
+	ck_assert_int_eq(modinfo(&got, "go1.20", "dep\ta.com\n"), ERR_PARSE);
+	ck_assert_int_eq(modinfo(&got, "go1.20", "dep\ta.com\tv1\tx\ty\n"), ERR_PARSE);
+	ck_assert_int_eq(modinfo(&got, "go1.20", "dep\ta.com\tv1\n=>\tb.com\tv2\n"), ERR_PARSE);
+	/* Bounds. */
+	strbuf_addstr(&big, "dep\t");
+	for (i = 0; i < 5000; i++)
+		strbuf_addch(&big, 'a');
+	strbuf_addstr(&big, "\tv1\n");
+	ck_assert_int_eq(modinfo(&got, "go1.20", big.buf), ERR_LIMIT);
+	strbuf_reset(&big);
+	for (i = 0; i <= GOBIN_MODULES_MAX; i++)
+		strbuf_addf(&big, "dep\tm%d.com\tv1.0.%d\n", i, i);
+	ck_assert_int_eq(modinfo(&got, "go1.20", big.buf), ERR_LIMIT);
+	/* No framing: no module info, only the toolchain (a GOPATH build); no version: not Go at all. */
+	ck_assert_int_eq(gomodinfo_parse(&l, "bin", "go1.16", 6, "mod\tx\tv1\n", 9), 1);
+	ck_assert_str_eq(l.v[0].name, "stdlib");
+	ck_assert_str_eq(l.v[0].version, "v1.16");
+	ck_assert_int_eq(gomodinfo_parse(&l, "bin", "", 0, "", 0), 0);
+	ck_assert_uint_eq(l.n, 1);
+	pkg_list_release(&l);
+	strbuf_release(&got);
+	strbuf_release(&big);
+}
+END_TEST
+
 Suite *pkgdb_go_suite(void)
 {
 	Suite *s = suite_create("pkgdb-go");
@@ -373,6 +450,7 @@ Suite *pkgdb_go_suite(void)
 		tcase_add_test(tc, go_binary_matches_go_version_m);
 	tcase_add_test(tc, non_go_elf_gives_nothing);
 	tcase_add_test(tc, pre_118_pointer_format);
+	tcase_add_test(tc, modinfo_edge_cases);
 	suite_add_tcase(s, tc);
 	return s;
 }
