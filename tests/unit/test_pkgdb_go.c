@@ -58,9 +58,10 @@ static int cmp_line(const void *a, const void *b)
  */
 static void oracle_text(struct strbuf *out, const char *printed)
 {
-	char *copy = strdup(printed), *line, *save = NULL, *lines[256], *pend = NULL;
+	char *copy = strdup(printed), *line, *save = NULL, *lines[256];
 	struct strbuf sb = STRBUF_INIT;
 	size_t n = 0, i;
+	int pend = 0; /* the last line was a dep, which a "=>" replaces */
 
 	for (line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char *f[5] = { 0 }, *s = line, *tok;
@@ -89,17 +90,14 @@ static void oracle_text(struct strbuf *out, const char *printed)
 			strbuf_reset(&sb);
 			strbuf_addf(&sb, "%s %s", f[2], f[3]);
 			if (!strcmp(f[1], "=>")) {
-				ck_assert_ptr_nonnull(pend);
-				free(pend);
-				pend = NULL;
-				n--;
+				ck_assert(pend);
+				free(lines[--n]);
 			}
 			ck_assert_uint_lt(n, 256);
 			lines[n++] = strdup(sb.buf);
-			pend = !strcmp(f[1], "dep") ? strdup(sb.buf) : NULL;
+			pend = !strcmp(f[1], "dep");
 		}
 	}
-	free(pend);
 	qsort(lines, n, sizeof(lines[0]), cmp_line);
 	for (i = 0; i < n; i++) {
 		strbuf_addf(out, "%s\n", lines[i]);
@@ -144,11 +142,12 @@ static void write_module(const char *dir)
 		 "# example.com/local => ../local\n# example.com/old v1.0.0 => example.org/fork v1.0.1\n");
 }
 
-static void go_build(const char *dir, const char *out, int strip)
+/* Build DIR/app into out; target is NULL for this machine or { "GOOS=..", "GOARCH=.." }. */
+static void go_build(const char *dir, const char *out, int strip, const char *const *target)
 {
 	struct strbuf e1 = STRBUF_INIT, e2 = STRBUF_INIT, app = STRBUF_INIT;
 	const char *env[] = { e1.buf, e2.buf, "GOPROXY=off", "GOTOOLCHAIN=local", "GOFLAGS=-mod=vendor",
-			      "GO111MODULE=on", "GOWORK=off", "CGO_ENABLED=0", "GOSUMDB=off", NULL };
+			      "GO111MODULE=on", "GOWORK=off", "CGO_ENABLED=0", "GOSUMDB=off", NULL, NULL, NULL };
 	const char *argv[] = { "go", "build", "-o", out, strip ? "-ldflags=-s -w" : "-trimpath", ".", NULL };
 	struct th_result res;
 
@@ -157,6 +156,10 @@ static void go_build(const char *dir, const char *out, int strip)
 	strbuf_addf(&app, "%s/app", dir);
 	env[0] = e1.buf;
 	env[1] = e2.buf;
+	if (target) {
+		env[9] = target[0];
+		env[10] = target[1];
+	}
 	th_run(&res, argv, env, NULL, app.buf);
 	th_assert_status(&res, 0);
 	th_result_release(&res);
@@ -165,10 +168,10 @@ static void go_build(const char *dir, const char *out, int strip)
 	strbuf_release(&app);
 }
 
-static void check_binary(const char *bin, const char *want_literal)
+static void check_binary(const char *bin, const char *want_literal, int all_chunks)
 {
 	const char *argv[] = { "go", "version", "-m", bin, NULL };
-	static const size_t chunks[] = { 1, 7, 4096, SIZE_MAX };
+	static const size_t chunks[] = { 4096, SIZE_MAX, 1, 7 };
 	struct strbuf data = STRBUF_INIT, want = STRBUF_INIT, got = STRBUF_INIT;
 	struct th_result res;
 	size_t i;
@@ -180,7 +183,7 @@ static void check_binary(const char *bin, const char *want_literal)
 	ck_assert_str_eq(want.buf, want_literal);
 	th_read(bin, &data);
 	ck_assert(gobin_is_candidate((const unsigned char *)data.buf, data.len));
-	for (i = 0; i < ARRAY_SIZE(chunks); i++) {
+	for (i = 0; i < (all_chunks ? ARRAY_SIZE(chunks) : 2); i++) {
 		struct pkg_list l = { 0 };
 
 		ck_assert_int_eq(scan_chunks(&l, "usr/bin/app", &data, chunks[i]), 5);
@@ -194,35 +197,64 @@ static void check_binary(const char *bin, const char *want_literal)
 	strbuf_release(&got);
 }
 
-START_TEST(go_binary_matches_go_version_m)
+/* The exact list, written out, so that the oracle's parsing is checked too. */
+static void expected_list(struct strbuf *lit)
 {
-	char *dir = th_tmpdir();
 	const char *argv[] = { "go", "env", "GOVERSION", NULL };
-	struct strbuf bin = STRBUF_INIT, sbin = STRBUF_INIT, lit = STRBUF_INIT;
 	struct th_result res;
 
 	th_run(&res, argv, NULL, NULL, NULL);
 	th_assert_status(&res, 0);
 	strbuf_rtrim(&res.out);
 	ck_assert(util_has_prefix(res.out.buf, "go1."));
-	/* The exact list, written out, so that the oracle's parsing is checked too. */
-	strbuf_addf(&lit,
+	strbuf_addf(lit,
 		    "../local (devel)\nexample.com/app (devel)\nexample.com/dep v1.2.3\nexample.org/fork v1.0.1\n"
 		    "stdlib v%s\n",
 		    res.out.buf + 2);
 	th_result_release(&res);
+}
+
+START_TEST(go_binary_matches_go_version_m)
+{
+	char *dir = th_tmpdir();
+	struct strbuf bin = STRBUF_INIT, sbin = STRBUF_INIT, lit = STRBUF_INIT;
+
+	expected_list(&lit);
 	write_module(dir);
 	strbuf_addf(&bin, "%s/app.bin", dir);
 	strbuf_addf(&sbin, "%s/app-stripped.bin", dir);
-	go_build(dir, bin.buf, 0);
-	go_build(dir, sbin.buf, 1);
-	check_binary(bin.buf, lit.buf);
+	go_build(dir, bin.buf, 0, NULL);
+	go_build(dir, sbin.buf, 1, NULL);
+	check_binary(bin.buf, lit.buf, 1);
 	/* -s -w drops the symbol table and DWARF, not .go.buildinfo: the same modules. */
-	check_binary(sbin.buf, lit.buf);
+	check_binary(sbin.buf, lit.buf, 1);
 	th_rm_rf(dir);
 	free(dir);
 	strbuf_release(&bin);
 	strbuf_release(&sbin);
+	strbuf_release(&lit);
+}
+END_TEST
+
+/* Cross-compiled (each compiles the runtime anew, ~7 s): the PE section table and the Mach-O segments. */
+START_TEST(go_binary_pe_macho)
+{
+	static const char *const targets[][2] = { { "GOOS=windows", "GOARCH=amd64" }, { "GOOS=darwin", "GOARCH=arm64" } };
+	char *dir = th_tmpdir();
+	struct strbuf bin = STRBUF_INIT, lit = STRBUF_INIT;
+	size_t i;
+
+	expected_list(&lit);
+	write_module(dir);
+	for (i = 0; i < ARRAY_SIZE(targets); i++) {
+		strbuf_reset(&bin);
+		strbuf_addf(&bin, "%s/app-%zu.bin", dir, i);
+		go_build(dir, bin.buf, 0, targets[i]);
+		check_binary(bin.buf, lit.buf, 0);
+	}
+	th_rm_rf(dir);
+	free(dir);
+	strbuf_release(&bin);
 	strbuf_release(&lit);
 }
 END_TEST
@@ -364,6 +396,32 @@ START_TEST(pre_118_pointer_format)
 }
 END_TEST
 
+/* The same layout as a 32-bit big-endian ELF (a fuzz seed; its first byte is the harness's chunk seed). */
+START_TEST(pre_118_elf32_big_endian)
+{
+	char *path = th_repo_path("tests/fuzz/seeds/gobin/elf32be-pre118");
+	static const size_t chunks[] = { 1, 5, 4096, SIZE_MAX };
+	struct strbuf file = STRBUF_INIT, data = STRBUF_INIT, got = STRBUF_INIT;
+	size_t i;
+
+	th_read(path, &file);
+	strbuf_add(&data, file.buf + 1, file.len - 1);
+	for (i = 0; i < ARRAY_SIZE(chunks); i++) {
+		struct pkg_list l = { 0 };
+
+		ck_assert_int_eq(scan_chunks(&l, "be", &data, chunks[i]), 3);
+		strbuf_reset(&got);
+		pkgs_text(&got, &l, "be");
+		ck_assert_str_eq(got.buf, "example.com/be v1.2.3\ngithub.com/pkg/errors v0.9.1\nstdlib v1.15.7\n");
+		pkg_list_release(&l);
+	}
+	free(path);
+	strbuf_release(&file);
+	strbuf_release(&data);
+	strbuf_release(&got);
+}
+END_TEST
+
 /* modinfo text framed by the sentinels, as the linker stores it. */
 static void framed(struct strbuf *sb, const char *text)
 {
@@ -448,8 +506,11 @@ Suite *pkgdb_go_suite(void)
 	tcase_set_timeout(tc, 300);
 	if (th_have_tool("go_binary_matches_go_version_m", "go"))
 		tcase_add_test(tc, go_binary_matches_go_version_m);
+	if (th_have_tool("go_binary_pe_macho", "go"))
+		tcase_add_test(tc, go_binary_pe_macho);
 	tcase_add_test(tc, non_go_elf_gives_nothing);
 	tcase_add_test(tc, pre_118_pointer_format);
+	tcase_add_test(tc, pre_118_elf32_big_endian);
 	tcase_add_test(tc, modinfo_edge_cases);
 	suite_add_tcase(s, tc);
 	return s;
