@@ -340,7 +340,11 @@ static int on_match(struct gobin *g, int which, uint64_t at, uint64_t base, cons
 	struct capture *c;
 
 	if (which == 0) {
-		if (at % 16 || g->nmagic == MAGIC_MAX)
+		/* Refuse what the segment table already rules out, so that the few slots go to real candidates. */
+		if (at % 16)
+			return 0;
+		segs_load(g, 0);
+		if (!segs_allow_header(g, at) || g->nmagic == MAGIC_MAX)
 			return 0;
 		c = &g->magic[g->nmagic++];
 		cap_init(c, at, 32);
