@@ -57,6 +57,28 @@ const struct command commands[] = {
 	  "\n"
 	  "  --yes              do not ask\n"
 	  "  --out DIR          also delete the output folder DIR\n" },
+	{ "inventory", cmd_inventory, "list the OS and packages of an image",
+	  "usage: vetter inventory IMAGE_REF [--format table|json] [--platform OS/ARCH[/VARIANT]] [--secrets]\n"
+	  "\n"
+	  "Reads one image and lists its operating system and packages: name, version, source\n"
+	  "package, ecosystem, PURL and the layer that installed it (docs/inventory.md).\n"
+	  "\n"
+	  "IMAGE_REF is oci-dir:PATH[:TAG], oci-archive:FILE[:TAG], docker-archive:FILE or dir:ROOTFS.\n"
+	  "\n"
+	  "  --format FORMAT    table (default) or json\n"
+	  "  --platform P       the image to take from a multi-platform index (default linux/amd64)\n"
+	  "  --secrets          also look for secrets (shown redacted)\n"
+	  "\n"
+	  "Exit codes: 0 done, 2 usage or unreadable image, 3 done but part of the image was not assessable.\n" },
+	{ "sbom", cmd_sbom, "write a software bill of materials for an image",
+	  "usage: vetter sbom IMAGE_REF [--format cyclonedx|spdx] [-o FILE] [--platform OS/ARCH[/VARIANT]]\n"
+	  "\n"
+	  "Writes a CycloneDX 1.6 (default) or SPDX 2.3 JSON document with one component per\n"
+	  "package (name, full version with epoch, PURL), to standard output unless -o is given.\n"
+	  "\n"
+	  "  --format FORMAT    cyclonedx (default) or spdx\n"
+	  "  -o, --output FILE  write to FILE\n"
+	  "  --platform P       the image to take from a multi-platform index (default linux/amd64)\n" },
 	{ "version", cmd_version, "print the version", "usage: vetter version\n" },
 	{ "help", cmd_help_cmd, "list the commands, or explain one", "usage: vetter help [COMMAND]\n" },
 	{ NULL, NULL, NULL, NULL },

@@ -10,7 +10,9 @@
 #include "core/progress.h"
 #include "core/testhook.h"
 #include "core/util.h"
-#include "os.h"
+#include "image.h"
+#include "imageref.h"
+#include "scanner.h"
 
 #define SCAN_STAGE "scan"
 
@@ -63,62 +65,142 @@ static void list_free(struct image_list *l)
 	free(l->items);
 }
 
-/* A finding of kind "gap" saying the image could not be assessed. */
-static int not_assessable(struct run_ctx *ctx, const struct image_item *it, const char *reason)
+/* A finding of kind "gap" for an image or a part of it. */
+static int image_gap(struct run_ctx *ctx, const struct image_item *it, const char *rule, const char *scope,
+		     const char *reason)
 {
 	json_t *f = NULL;
 	int rc;
 
-	if ((rc = finding_new(&f, it->company, "gap", "not-assessable", "image", it->key, it->name, "")) < 0)
+	if ((rc = finding_new(&f, it->company, "gap", rule, "image", it->key, it->name, scope ? scope : "")) < 0)
 		return rc;
-	if ((rc = finding_describe(f, "Image not assessable", "unknown", "coverage")) == 0 &&
+	if ((rc = finding_describe(f, scope ? "Part of an image not assessable" : "Image not assessable", "unknown",
+				   "coverage")) == 0 &&
 	    (rc = jsonx_set_str(f, "reason", reason)) == 0 && (rc = jsonx_set_str(f, "source", it->source)) == 0)
 		rc = store_finding_put(ctx->st, SCAN_STAGE, f);
 	json_decref(f);
-	log_warn("%s: not assessable: %s", it->key, reason);
+	log_warn("%s: not assessable%s%s: %s", it->key, scope ? " " : "", scope ? scope : "", reason);
 	return rc;
 }
 
-static int scan_dir_image(struct run_ctx *ctx, struct image_item *it)
+static int secret_finding(struct run_ctx *ctx, const struct image_item *it, const struct secret *s)
 {
-	static const char *const candidates[] = { "etc/os-release", "usr/lib/os-release" };
-	struct strbuf root = STRBUF_INIT, file = STRBUF_INIT, data = STRBUF_INIT;
-	char digest[65];
-	json_t *os = NULL;
+	struct strbuf comp = STRBUF_INIT, title = STRBUF_INIT, rule = STRBUF_INIT;
+	json_t *f = NULL;
+	int rc;
+
+	strbuf_addf(&comp, "%s:%s", s->path, s->fingerprint);
+	strbuf_addf(&rule, "secret:%s", s->rule);
+	strbuf_addf(&title, "%s in %s%s", s->title, s->path,
+		    s->removed ? " (deleted in a later layer, still recoverable from the image)" : "");
+	if ((rc = finding_new(&f, it->company, "secret", rule.buf, "image", it->key, it->name, comp.buf)) < 0)
+		goto cleanup;
+	if ((rc = finding_describe(f, title.buf, "high", "vetter secret rules")) < 0)
+		goto cleanup;
+	json_object_set_new(f, "secret", secret_to_json(s));
+	jsonx_set_str(f, "presence", s->removed ? "removed-but-recoverable" : "present");
+	jsonx_set_str(f, "fix", "Revoke and rotate the credential, then rebuild the image without it (deleting the "
+				"file in a later layer does not remove it).");
+	rc = store_finding_put(ctx->st, SCAN_STAGE, f);
+cleanup:
+	json_decref(f);
+	strbuf_release(&comp);
+	strbuf_release(&title);
+	strbuf_release(&rule);
+	return rc;
+}
+
+static int has_os_packages(const struct pkg_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (!strcmp(l->v[i].type, PKG_DEB) || !strcmp(l->v[i].type, PKG_APK) || !strcmp(l->v[i].type, PKG_RPM))
+			return 1;
+	return 0;
+}
+
+static int record_result(struct run_ctx *ctx, struct image_item *it, struct scan_result *res)
+{
+	struct strbuf uri = STRBUF_INIT, text = STRBUF_INIT;
+	json_t *e, *pk = json_array(), *g;
+	const char *k;
+	json_t *v;
 	size_t i;
 	int rc = 0;
 
-	if ((rc = engagement_path(ctx->eng, jsonx_strz(it->doc, "path"), &root)) < 0)
-		goto cleanup;
-	for (i = 0; i < ARRAY_SIZE(candidates); i++) {
-		strbuf_reset(&file);
-		strbuf_reset(&data);
-		strbuf_init(&data, 64 * 1024);
-		/* The rootfs is outside data: a symlink out of it is not followed. */
-		if (util_path_within(&file, root.buf, candidates[i]) < 0 || strbuf_read_file(&data, file.buf) < 0) {
-			err_clear();
-			continue;
-		}
-		if ((rc = os_release_parse(data.buf, data.len, &os)) < 0)
+	json_array_foreach(res->evidence, i, e) {
+		strbuf_reset(&uri);
+		strbuf_addf(&uri, "%s#%s", it->key, jsonx_strz(e, "uri"));
+		if ((rc = evidence_link(ctx->ev, it->source, uri.buf, jsonx_str(e, "media_type"), jsonx_str(e, "digest"),
+					jsonx_int(e, "size", 0))) < 0)
 			goto cleanup;
-		if ((rc = evidence_put(ctx->ev, it->source, candidates[i], "input", "text/plain", data.buf, data.len,
-				       digest)) < 0)
-			goto cleanup;
-		jsonx_set_str(os, "evidence", digest);
-		jsonx_set_str(os, "file", candidates[i]);
-		break;
 	}
-	if (!os || !jsonx_str(os, "id")) {
-		rc = not_assessable(ctx, it, "no recognised operating system (no os-release file)");
+	json_object_foreach(res->image, k, v)
+		if (strcmp(k, "ref") && strcmp(k, "transport"))
+			json_object_set(it->doc, k, v);
+	if ((rc = store_asset_put(ctx->st, it->company, it->source, "image", it->key, it->name, it->doc, NULL)) < 0)
 		goto cleanup;
+	for (i = 0; i < res->view.pkgs.n; i++)
+		json_array_append_new(pk, pkg_to_json(&res->view.pkgs.v[i]));
+	if ((rc = jsonx_dump_canonical(&text, pk)) < 0 ||
+	    (rc = store_cache_put(ctx->st, "image-packages", it->key, text.buf, text.len)) < 0)
+		goto cleanup;
+	for (i = 0; i < res->view.secrets.n && rc == 0; i++)
+		rc = secret_finding(ctx, it, &res->view.secrets.v[i]);
+	json_array_foreach(res->view.gaps, i, g)
+		if (rc == 0)
+			rc = image_gap(ctx, it, "not-assessable-part", jsonx_str(g, "scope"), jsonx_strz(g, "reason"));
+	if (rc == 0 && res->not_assessable)
+		rc = image_gap(ctx, it, "not-assessable", NULL, res->not_assessable);
+	else if (rc == 0 && res->view.os && !has_os_packages(&res->view.pkgs)) {
+		strbuf_reset(&text);
+		strbuf_addf(&text, "the image identifies as %s but holds no package database vetter can read",
+			    jsonx_strz(res->view.os, "id"));
+		rc = image_gap(ctx, it, "not-assessable-part", "os packages", text.buf);
 	}
-	json_object_set(it->doc, "os", os);
-	rc = store_asset_put(ctx->st, it->company, it->source, "image", it->key, it->name, it->doc, NULL);
 cleanup:
-	json_decref(os);
-	strbuf_release(&root);
-	strbuf_release(&file);
-	strbuf_release(&data);
+	json_decref(pk);
+	strbuf_release(&uri);
+	strbuf_release(&text);
+	return rc;
+}
+
+static int scan_one(struct run_ctx *ctx, struct image_item *it)
+{
+	struct scan_options opt = { 1, ctx->jobs, NULL, ctx->ev, ctx->st };
+	struct strbuf path = STRBUF_INIT;
+	struct image_ref ref;
+	struct image *img = NULL;
+	struct scan_result res;
+	int rc, have_ref = 0;
+
+	memset(&res, 0, sizeof(res));
+	if ((rc = image_ref_parse(&ref, jsonx_strz(it->doc, "ref"))) < 0) {
+		rc = image_gap(ctx, it, "not-assessable", NULL, err_last());
+		goto cleanup;
+	}
+	have_ref = 1;
+	if ((rc = engagement_path(ctx->eng, ref.path ? ref.path : "", &path)) < 0)
+		goto cleanup;
+	err_clear();
+	rc = image_open(&img, &ref, path.buf, jsonx_str(it->doc, "platform"));
+	if (rc == 0)
+		rc = scanner_scan(img, &opt, &res);
+	if (rc == ERR_NOMEM)
+		goto cleanup;
+	if (rc < 0) {
+		/* Bad data in one image is a gap for that image; the others go on. */
+		rc = image_gap(ctx, it, "not-assessable", NULL, err_last()[0] ? err_last() : err_name(rc));
+		goto cleanup;
+	}
+	rc = record_result(ctx, it, &res);
+cleanup:
+	scan_result_release(&res);
+	image_free(img);
+	if (have_ref)
+		image_ref_release(&ref);
+	strbuf_release(&path);
 	return rc;
 }
 
@@ -130,23 +212,22 @@ int scan_stage(struct run_ctx *ctx)
 
 	if ((rc = store_asset_foreach(ctx->st, NULL, "image", list_image, &l)) < 0)
 		goto cleanup;
-	if ((rc = store_begin(ctx->st)) < 0)
+	if ((rc = store_findings_clear(ctx->st, SCAN_STAGE)) < 0)
 		goto cleanup;
 	progress_begin(SCAN_STAGE, (int64_t)l.n);
-	rc = store_findings_clear(ctx->st, SCAN_STAGE);
 	for (i = 0; i < l.n && rc == 0; i++) {
-		if (!strcmp(jsonx_strz(l.items[i].doc, "transport"), "dir"))
-			rc = scan_dir_image(ctx, &l.items[i]);
-		else
-			rc = not_assessable(ctx, &l.items[i], "this image format is not read by this build yet");
-		progress_step(1, l.items[i].key);
+		/* One transaction per image: a kill loses at most the image in hand. */
+		if ((rc = store_begin(ctx->st)) < 0)
+			break;
+		rc = scan_one(ctx, &l.items[i]);
 		testhook_point(SCAN_STAGE, "txn");
+		if (rc < 0)
+			store_rollback(ctx->st);
+		else
+			rc = store_commit(ctx->st);
+		progress_step(1, l.items[i].key);
 	}
 	progress_end();
-	if (rc < 0)
-		store_rollback(ctx->st);
-	else
-		rc = store_commit(ctx->st);
 cleanup:
 	list_free(&l);
 	return rc;
