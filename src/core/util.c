@@ -1,5 +1,6 @@
-/* realpath() and mkdtemp() are XSI. */
+/* realpath() and mkdtemp() are XSI; glibc's memmem() (two-way, vectorised) is GNU. */
 #define _XOPEN_SOURCE 700
+#define _GNU_SOURCE
 #include "util.h"
 
 #include <dirent.h>
@@ -17,6 +18,9 @@
 
 void *util_memmem(const void *hay, size_t haylen, const void *needle, size_t nlen)
 {
+#ifdef __GLIBC__
+	return memmem(hay, haylen, needle, nlen);
+#else
 	const unsigned char *h = hay, *n = needle, *p, *end;
 
 	if (nlen == 0)
@@ -32,6 +36,7 @@ void *util_memmem(const void *hay, size_t haylen, const void *needle, size_t nle
 			return (void *)p;
 	}
 	return NULL;
+#endif
 }
 
 int util_has_prefix(const char *s, const char *prefix)

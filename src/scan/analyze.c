@@ -375,7 +375,20 @@ cleanup:
 	return rc;
 }
 
-static const struct layer_visitor visitor = { on_entry, on_data, on_end };
+/* The same decision on_entry makes, from the entry alone: run on the reading thread. */
+static int on_want(void *ctx, const struct layer_entry *e)
+{
+	const struct visit *v = ctx;
+
+	if (e->kind != LAYER_FILE)
+		return 0;
+	return handler_for_path(e->path) || handler_is_os_file(e->path) || (v->opt->secrets && e->size > 0) ||
+	       (e->size >= GO_MIN_SIZE && (e->mode & 0111));
+}
+
+static const struct layer_visitor visitor = {
+	.entry = on_entry, .want = on_want, .data = on_data, .end = on_end,
+};
 
 static int finish_result(struct layer_result *r)
 {

@@ -43,6 +43,13 @@ struct layer_entry {
 struct layer_visitor {
 	/* Return 1 to be given the entry's bytes, 0 to skip them, negative to stop. */
 	int (*entry)(void *ctx, const struct layer_entry *e);
+	/*
+	 * Optional: the same decision as entry() makes, as a pure function of the
+	 * entry.  When it is given, the walk runs in two threads: this one
+	 * decompresses and reads the tar, and a second one runs entry(), data()
+	 * and end() on copies, so the visitor's work overlaps decompression.
+	 */
+	int (*want)(void *ctx, const struct layer_entry *e);
 	/* Consecutive chunks of the entry's bytes. */
 	int (*data)(void *ctx, const void *buf, size_t len);
 	/* After the last chunk of an entry whose bytes were asked for. */

@@ -74,7 +74,30 @@ static int seen_end(void *ctx)
 	return strbuf_addch(&((struct seen *)ctx)->content, '|');
 }
 
-static const struct layer_visitor seen_visitor = { seen_entry, seen_data, seen_end };
+static const struct layer_visitor seen_visitor = { .entry = seen_entry, .data = seen_data, .end = seen_end };
+
+static int seen_want(void *ctx, const struct layer_entry *e)
+{
+	(void)ctx;
+	return e->kind == LAYER_FILE;
+}
+
+/* The same visitor, run on the second thread of a pipelined walk. */
+static const struct layer_visitor seen_visitor_mt = {
+	.entry = seen_entry, .want = seen_want, .data = seen_data, .end = seen_end,
+};
+
+static int failing_data(void *ctx, const void *buf, size_t len)
+{
+	struct seen *s = ctx;
+
+	strbuf_add(&s->content, buf, len);
+	return s->content.len > 100000 ? err_set(ERR_PARSE, "visitor gave up at %zu bytes", s->content.len) : 0;
+}
+
+static const struct layer_visitor failing_visitor_mt = {
+	.entry = seen_entry, .want = seen_want, .data = failing_data, .end = seen_end,
+};
 
 static int walk_file(const char *path, struct seen *s, const struct layer_limits *lim)
 {
@@ -159,6 +182,44 @@ static void expect_walk_error(const char *spec, const char *out, int code, const
 	free(dir);
 	strbuf_release(&path);
 }
+
+/* Many files, some large: the two-thread walk delivers exactly what the one-thread walk does. */
+START_TEST(pipelined_walk_matches_and_stops_on_errors)
+{
+	char *dir = th_tmpdir();
+	struct strbuf spec = STRBUF_INIT, path = STRBUF_INIT;
+	struct seen one = { STRBUF_INIT, STRBUF_INIT }, two = { STRBUF_INIT, STRBUF_INIT };
+	struct file_src src;
+	struct layer_stats st;
+	int i, rc;
+
+	strbuf_addstr(&spec, "[");
+	for (i = 0; i < 300; i++)
+		strbuf_addf(&spec, "%s{\"path\": \"d%d/f%d\", \"content\": \"%0*d\"}", i ? "," : "", i % 7, i, i * 37 % 3000, i);
+	strbuf_addstr(&spec, ",{\"path\": \"big\", \"from\": \"/bin/sh\"}, {\"path\": \"l\", \"type\": \"symlink\", \"link\": \"big\"}]");
+	mktar(dir, "m.tar.gz", spec.buf);
+	strbuf_addf(&path, "%s/m.tar.gz", dir);
+	ck_assert_int_eq(walk_file(path.buf, &one, NULL), 0);
+	src.f = fopen(path.buf, "rb");
+	ck_assert_int_eq(layer_walk(file_read, &src, &seen_visitor_mt, &two, NULL, &st), 0);
+	fclose(src.f);
+	ck_assert_str_eq(one.log.buf, two.log.buf);
+	ck_assert_uint_eq(one.content.len, two.content.len);
+	ck_assert_mem_eq(one.content.buf, two.content.buf, one.content.len);
+	/* A visitor error on the second thread stops the walk with its own message. */
+	strbuf_reset(&two.log);
+	strbuf_reset(&two.content);
+	src.f = fopen(path.buf, "rb");
+	rc = layer_walk(file_read, &src, &failing_visitor_mt, &two, NULL, &st);
+	fclose(src.f);
+	ck_assert_int_eq(rc, ERR_PARSE);
+	ck_assert_msg(strstr(err_last(), "visitor gave up"), "%s", err_last());
+	strbuf_release(&one.log), strbuf_release(&one.content), strbuf_release(&two.log), strbuf_release(&two.content);
+	strbuf_release(&spec), strbuf_release(&path);
+	th_rm_rf(dir);
+	free(dir);
+}
+END_TEST
 
 START_TEST(hostile_layers_are_refused)
 {
@@ -430,6 +491,7 @@ Suite *image_suite(void)
 	if (th_have_tool("walker_decodes_every_kind", "zstd"))
 		tcase_add_test(tc, walker_decodes_every_kind);
 	tcase_add_test(tc, hostile_layers_are_refused);
+	tcase_add_test(tc, pipelined_walk_matches_and_stops_on_errors);
 	tcase_add_test(tc, truncated_gzip_is_an_error);
 	suite_add_tcase(s, tc);
 	tcase_set_timeout(ti, 120);
