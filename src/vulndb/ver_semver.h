@@ -1,0 +1,60 @@
+/*
+ * ver_semver: node-semver's pieces shared by its version parser
+ * (ver_semver.c) and its range desugaring (ver_semver_range.c).
+ *
+ * node-semver is a pipeline of regular expressions (internal/re.js) and
+ * string rewrites; matching its answers means matching those expressions,
+ * including their quantifier bounds (the "safe" variants: \d{1,256},
+ * [a-zA-Z0-9-]{1,250}).  The matchers below do it by hand, greedily: each
+ * returns where the pattern's first match (in the regex engine's order)
+ * starting at i ends, or SV_NOMATCH.  Where a caller needs the pattern
+ * anchored it checks that the end is the end of the string; the notes in
+ * ver_semver.c say why greedy matching never has to backtrack for these
+ * patterns.
+ */
+#ifndef VETTER_VER_SEMVER_H
+#define VETTER_VER_SEMVER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define SV_NOMATCH ((size_t)-1)
+#define SV_MAX_LENGTH 256 /* MAX_LENGTH of a version */
+#define SV_MAX_IDS (SV_MAX_LENGTH / 2 + 1)
+
+/* Capture groups of a match: NULL when the group did not take part. */
+struct sv_cap {
+	const char *M, *m, *p, *pr;
+	size_t Ml, ml, pl, prl;
+};
+
+/* One JS whitespace character (\s: ASCII blanks, NBSP, the Unicode spaces,
+ * line separators, BOM) at s, UTF-8 encoded: its length in bytes, or 0. */
+size_t sv_space_len(const char *s, size_t n);
+
+/* XRANGEPLAIN (loose: XRANGEPLAINLOOSE) at s[i]. */
+size_t sv_match_xrange(const char *s, size_t n, size_t i, int loose, struct sv_cap *cap);
+/* FULLPLAIN (loose: LOOSEPLAIN) at s[i]. */
+size_t sv_match_plain(const char *s, size_t n, size_t i, int loose, struct sv_cap *cap);
+
+/* A parsed version; ids point into the parsed string, which must outlive it. */
+struct sv_id {
+	const char *s;
+	size_t len;
+	int num;      /* a number below MAX_SAFE_INTEGER (node turns it into one) */
+	int digits;   /* all digits (a number, or one too large to be one) */
+	uint64_t val; /* when num */
+};
+
+struct sv {
+	uint64_t major, minor, patch;
+	size_t npre;
+	struct sv_id pre[SV_MAX_IDS];
+};
+
+/* new SemVer(s, {loose}): 0, or ERR_PARSE. */
+int sv_parse(const char *s, size_t n, int loose, struct sv *out);
+/* SemVer.compare: -1, 0 or 1. */
+int sv_cmp(const struct sv *a, const struct sv *b);
+
+#endif
