@@ -200,9 +200,30 @@ static size_t pre_and_build(const char *s, size_t n, size_t i, int loose, struct
 	return e != SV_NOMATCH ? e : i;
 }
 
-size_t sv_match_xrange(const char *s, size_t n, size_t i, int loose, struct sv_cap *cap)
+/*
+ * After the patch number at s[i] (l digits or an x): the optional
+ * prerelease and build.  Anchored at want_end, a loose numeric patch gives
+ * back digits, longest patch first, until the rest ends there.
+ */
+static size_t patch_tail(const char *s, size_t n, size_t i, size_t l, int loose, struct sv_cap *cap, size_t want_end)
 {
-	size_t l;
+	size_t e = pre_and_build(s, n, i + l, loose, cap);
+
+	if (want_end == SV_NOMATCH || e == want_end)
+		return e;
+	for (; loose && l > 1 && is_digit(s[i]); l--) {
+		cap->pr = NULL;
+		cap->prl = 0;
+		cap->pl = l - 1;
+		if ((e = pre_and_build(s, n, i + l - 1, loose, cap)) == want_end)
+			return e;
+	}
+	return SV_NOMATCH;
+}
+
+size_t sv_match_xrange(const char *s, size_t n, size_t i, int loose, struct sv_cap *cap, size_t want_end)
+{
+	size_t l, e;
 
 	memset(cap, 0, sizeof(*cap));
 	i = skip_prefix(s, n, i);
@@ -212,14 +233,15 @@ size_t sv_match_xrange(const char *s, size_t n, size_t i, int loose, struct sv_c
 	if (i < n && s[i] == '.' && (l = xident(s, n, i + 1, loose))) {
 		cap->m = s + i + 1, cap->ml = l, i += 1 + l;
 		if (i < n && s[i] == '.' && (l = xident(s, n, i + 1, loose))) {
-			cap->p = s + i + 1, cap->pl = l, i += 1 + l;
-			i = pre_and_build(s, n, i, loose, cap);
+			cap->p = s + i + 1, cap->pl = l;
+			return patch_tail(s, n, i + 1, l, loose, cap, want_end);
 		}
 	}
-	return i;
+	e = i;
+	return want_end == SV_NOMATCH || e == want_end ? e : SV_NOMATCH;
 }
 
-size_t sv_match_plain(const char *s, size_t n, size_t i, int loose, struct sv_cap *cap)
+size_t sv_match_plain(const char *s, size_t n, size_t i, int loose, struct sv_cap *cap, size_t want_end)
 {
 	size_t (*num)(const char *, size_t, size_t) = loose ? num_loose : num_strict;
 	size_t l;
@@ -237,8 +259,8 @@ size_t sv_match_plain(const char *s, size_t n, size_t i, int loose, struct sv_ca
 	cap->m = s + i + 1, cap->ml = l, i += 1 + l;
 	if (i >= n || s[i] != '.' || !(l = num(s, n, i + 1)))
 		return SV_NOMATCH;
-	cap->p = s + i + 1, cap->pl = l, i += 1 + l;
-	return pre_and_build(s, n, i, loose, cap);
+	cap->p = s + i + 1, cap->pl = l;
+	return patch_tail(s, n, i + 1, l, loose, cap, want_end);
 }
 
 /* +digits as a JS number, when it is at most MAX_SAFE_INTEGER. */
@@ -294,7 +316,7 @@ int sv_parse(const char *s, size_t n, int loose, struct sv *out)
 			break;
 		n -= back;
 	}
-	if (sv_match_plain(s, n, 0, loose, &cap) != n)
+	if (sv_match_plain(s, n, 0, loose, &cap, n) != n)
 		goto invalid;
 	if (!safe_number(cap.M, cap.Ml, &out->major) || !safe_number(cap.m, cap.ml, &out->minor) ||
 	    !safe_number(cap.p, cap.pl, &out->patch))

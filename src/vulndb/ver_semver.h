@@ -32,10 +32,16 @@ struct sv_cap {
  * line separators, BOM) at s, UTF-8 encoded: its length in bytes, or 0. */
 size_t sv_space_len(const char *s, size_t n);
 
-/* XRANGEPLAIN (loose: XRANGEPLAINLOOSE) at s[i]. */
-size_t sv_match_xrange(const char *s, size_t n, size_t i, int loose, struct sv_cap *cap);
-/* FULLPLAIN (loose: LOOSEPLAIN) at s[i]. */
-size_t sv_match_plain(const char *s, size_t n, size_t i, int loose, struct sv_cap *cap);
+/*
+ * XRANGEPLAIN (loose: XRANGEPLAINLOOSE) at s[i]: the first match's end, or
+ * with want_end != SV_NOMATCH the match that ends exactly there (the regex
+ * anchored), if there is one.  Loose patterns need that: a prerelease
+ * without its hyphen may take digits back from the patch number
+ * ("3.0.773290.pre" is patch 77329, prerelease "0.pre").
+ */
+size_t sv_match_xrange(const char *s, size_t n, size_t i, int loose, struct sv_cap *cap, size_t want_end);
+/* FULLPLAIN (loose: LOOSEPLAIN) at s[i], likewise. */
+size_t sv_match_plain(const char *s, size_t n, size_t i, int loose, struct sv_cap *cap, size_t want_end);
 
 /* A parsed version; ids point into the parsed string, which must outlive it. */
 struct sv_id {

@@ -18,6 +18,7 @@
  * Arithmetic is JavaScript's: "+M + 1" of a 22-digit major is "1e+21",
  * which no comparator parses.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -65,12 +66,20 @@ static int is_zero_str(const char *id, size_t len)
 	return id && len == 1 && id[0] == '0';
 }
 
-/* `${+d + 1}` in JavaScript, for a string of digits. */
+/*
+ * `${+d + 1}` in JavaScript, for a string of digits: the sum is a double,
+ * printed as Number.prototype.toString prints it.  Below 1e21 that is its
+ * integer digits (exact below 2^53; above, any digits will do, since no
+ * version part may exceed 2^53-1); from 1e21 on it is the shortest
+ * round-trip mantissa and an exponent ("1.1111111111111111e+24"), and the
+ * dot, 'e' and '+' in it decide how the later expressions read the text.
+ */
 static int add_plus_one(struct strbuf *out, const char *d, size_t n)
 {
-	char buf[300], sum[302];
-	size_t i, k;
-	int carry = 1;
+	char buf[320], mant[40];
+	double v;
+	int prec, exp10 = 0;
+	char *e;
 
 	while (n > 1 && *d == '0')
 		d++, n--;
@@ -78,21 +87,30 @@ static int add_plus_one(struct strbuf *out, const char *d, size_t n)
 		n = sizeof(buf) - 1; /* cannot happen: the matchers take at most 257 digits */
 	memcpy(buf, d, n);
 	buf[n] = 0;
-	if (strtod(buf, NULL) + 1.0 >= 1e21)
-		return strbuf_addstr(out, "1e+21"); /* what JS prints there: no comparator parses it */
-	/* below 1e21 JS prints every digit; above 2^53 they may be rounded, but
-	 * such a number is no valid version part anyway */
-	k = n + 1;
-	sum[k] = 0;
-	for (i = n; i > 0; i--) {
-		int dv = buf[i - 1] - '0' + carry;
-
-		carry = dv / 10;
-		sum[--k] = (char)('0' + dv % 10);
+	v = strtod(buf, NULL) + 1.0;
+	if (v < 1e21) {
+		snprintf(buf, sizeof(buf), "%.0f", v);
+		return strbuf_addstr(out, buf);
 	}
-	if (carry)
-		sum[--k] = '1';
-	return strbuf_addstr(out, sum + k);
+	for (prec = 1; prec <= 17; prec++) {
+		snprintf(mant, sizeof(mant), "%.*e", prec - 1, v);
+		if (strtod(mant, NULL) == v)
+			break;
+	}
+	e = strchr(mant, 'e');
+	if (!e)
+		return strbuf_addstr(out, "Infinity");
+	exp10 = atoi(e + 1);
+	*e = 0;
+	if (strchr(mant, '.')) { /* "%.*e" pads: drop trailing zeros and a bare dot */
+		size_t k = strlen(mant);
+
+		while (k && mant[k - 1] == '0')
+			mant[--k] = 0;
+		if (k && mant[k - 1] == '.')
+			mant[--k] = 0;
+	}
+	return strbuf_addf(out, "%se+%d", mant, exp10);
 }
 
 #define ADDN(s, n) strbuf_add(out, (s), (n))
@@ -109,12 +127,19 @@ static int hyphen_replace(const struct range *r, const char *s, size_t n, struct
 	if (i < n && s[i] == ' ')
 		i++;
 	fs = i;
-	ea = sv_match_xrange(s, n, i, r->loose, &f);
-	if (ea == SV_NOMATCH || ea + 3 > n || memcmp(s + ea, " - ", 3))
+	/* no blank inside an x-range after its [v=\s]* prefix: "from" ends at the first one */
+	while (i < n && (s[i] == 'v' || s[i] == '=' || s[i] == ' '))
+		i++;
+	while (i < n && s[i] != ' ')
+		i++;
+	if (i + 3 > n || memcmp(s + i, " - ", 3))
+		return 0;
+	ea = sv_match_xrange(s, n, fs, r->loose, &f, i);
+	if (ea == SV_NOMATCH)
 		return 0;
 	ts = ea + 3;
-	eb = sv_match_xrange(s, n, ts, r->loose, &t);
-	if (eb == SV_NOMATCH || !(eb == n || (eb + 1 == n && s[eb] == ' ')))
+	eb = sv_match_xrange(s, n, ts, r->loose, &t, n > ts && s[n - 1] == ' ' ? n - 1 : n);
+	if (eb == SV_NOMATCH)
 		return 0;
 	*matched = 1;
 	/* from */
@@ -175,9 +200,9 @@ static int comparator_trim(const char *s, size_t n, struct strbuf *out)
 		if (j < n && s[j] == ' ')
 			j++;
 		v0 = j;
-		e = sv_match_plain(s, n, v0, 1, &cap);
+		e = sv_match_plain(s, n, v0, 1, &cap, SV_NOMATCH);
 		if (e == SV_NOMATCH)
-			e = sv_match_xrange(s, n, v0, 0, &cap);
+			e = sv_match_xrange(s, n, v0, 0, &cap, SV_NOMATCH);
 		if (e == SV_NOMATCH)
 			continue;
 		if ((rc = ADDN(s + pos, g1 - pos)) < 0 || (rc = ADDN(s + v0, e - v0)) < 0)
@@ -227,7 +252,7 @@ static int desugar_lone(const struct range *r, const char *s, size_t n, char mar
 		return ADDN(s, n);
 	if (mark == '~' && i < n && s[i] == '>')
 		i++;
-	if (sv_match_xrange(s, n, i, r->loose, &c) != n)
+	if (sv_match_xrange(s, n, i, r->loose, &c, n) != n)
 		return ADDN(s, n);
 	if (is_x(c.M, c.Ml))
 		return 0;
@@ -289,7 +314,7 @@ static int desugar_xrange(const struct range *r, const char *s, size_t n, struct
 	gl = j;
 	if (j < n && s[j] == ' ')
 		j++;
-	if (sv_match_xrange(s, n, j, r->loose, &c) != n)
+	if (sv_match_xrange(s, n, j, r->loose, &c, n) != n)
 		return ADDN(s, n);
 	/* invalidXRangeOrder: "x.1", "1.x.2" stay as they are */
 	if ((is_x(c.M, c.Ml) && !is_x(c.m, c.ml)) || (is_x(c.m, c.ml) && c.p && c.pl && !is_x(c.p, c.pl)))
@@ -540,7 +565,7 @@ static int comparator_parse(const struct range *r, const char *s, size_t n, stru
 	if (j < n && s[j] == ' ')
 		j++;
 	v0 = j;
-	if (sv_match_plain(s, n, v0, check_only || r->loose, &cap) != n) {
+	if (sv_match_plain(s, n, v0, check_only || r->loose, &cap, n) != n) {
 		if (check_only)
 			return 0;
 		{
@@ -640,8 +665,8 @@ static int parse_part(const struct range *r, const char *s, size_t n, struct cse
 		goto cleanup;
 	}
 	np = split(a.buf, a.len, 1, p, a.len + 2);
+	/* every comparator is built (and may fail) before the null set is looked for */
 	for (i = 0; i < np; i++) {
-		struct comparator c = { 0 };
 		const char *ps = p[i].s;
 		size_t pn = p[i].n;
 
@@ -651,34 +676,45 @@ static int parse_part(const struct range *r, const char *s, size_t n, struct cse
 			pn = 0;
 		if (r->loose && !comparator_parse(r, ps, pn, NULL, 1, tmp))
 			continue;
-		if ((rc = comparator_parse(r, ps, pn, &c, 0, tmp)) < 0) {
-			free(c.text);
-			free(c.value);
+		if ((rc = comparator_parse(r, ps, pn, &set->c[set->n], 0, tmp)) < 0) {
+			set->n++; /* freed with the set */
 			goto cleanup;
 		}
-		/* the null set "<0.0.0-0" stands alone; duplicates collapse */
-		if (!strcmp(c.value, "<0.0.0-0")) {
-			set_free(set);
-			if (!(set->c = calloc(1, sizeof(*set->c)))) {
-				free(c.text);
-				free(c.value);
-				rc = err_set(ERR_NOMEM, "out of memory parsing a range");
-				goto cleanup;
-			}
-			set->c[0] = c;
-			set->n = 1;
+		set->n++;
+	}
+	/* the null set "<0.0.0-0" stands alone; duplicates collapse */
+	for (i = 0; i < set->n && strcmp(set->c[i].value, "<0.0.0-0"); i++)
+		;
+	if (i < set->n) {
+		struct comparator null = set->c[i];
+
+		set->c[i].text = set->c[i].value = NULL;
+		set_free(set);
+		if (!(set->c = calloc(1, sizeof(*set->c)))) {
+			free(null.text);
+			free(null.value);
+			set->n = 0;
+			rc = err_set(ERR_NOMEM, "out of memory parsing a range");
 			goto cleanup;
 		}
-		for (k = 0; k < set->n && strcmp(set->c[k].value, c.value); k++)
+		set->c[0] = null;
+		set->n = 1;
+		goto cleanup;
+	}
+	for (i = 0, k = 0; i < set->n; i++) {
+		size_t j;
+
+		for (j = 0; j < k && strcmp(set->c[j].value, set->c[i].value); j++)
 			;
-		if (k < set->n) {
-			free(set->c[k].text);
-			free(set->c[k].value);
-			set->c[k] = c; /* Map.set keeps the first position, the last object */
+		if (j < k) { /* Map.set keeps the first position, the last object */
+			free(set->c[j].text);
+			free(set->c[j].value);
+			set->c[j] = set->c[i];
 		} else {
-			set->c[set->n++] = c;
+			set->c[k++] = set->c[i];
 		}
 	}
+	set->n = k;
 	/* "" (any) goes when there is anything else */
 	if (set->n > 1) {
 		for (k = 0; k < set->n; k++) {

@@ -548,6 +548,40 @@ START_TEST(hostile_inputs_are_bounded)
 }
 END_TEST
 
+/* Corners found by running random ranges and versions through node-semver
+ * 7.8.5 and through us; the expected values are node's. */
+START_TEST(node_semver_corners)
+{
+	int r = 9;
+
+	/* loose: a prerelease without its hyphen takes digits back from the patch */
+	ck_assert_int_eq(ver_compare(VER_NPM, "3.0.773290.pre", "3.0.77329-0.pre", VER_LOOSE, &r), 0);
+	ck_assert_int_eq(r, 0);
+	ck_assert_int_eq(ver_compare(VER_NPM, "v9007199254740991.808234.01.10+-", "9007199254740991.808234.0-1.10",
+				     VER_LOOSE, &r),
+			 0);
+	ck_assert_int_eq(r, 0);
+	/* JavaScript prints 1111111111111111111111111 + 1 as 1.1111111111111111e+24; read as a
+	 * comparator that is a 2^53 major (invalid range), or, loose, no comparator at all */
+	ck_assert_int_eq(semver_range_satisfies("<=9007199254740992.1111111111111111111111111 - >=3.0.1", "2.0.0",
+						VER_LOOSE, &r),
+			 ERR_PARSE);
+	ck_assert_int_eq(semver_range_satisfies("1.0.0 - 5.2.1111111111111111111111111", "9.0.0-1",
+						VER_LOOSE | VER_INCLUDE_PRERELEASE, &r),
+			 0);
+	ck_assert_int_eq(r, 1);
+	/* every comparator is parsed before the null set "<0.0.0-0" wins */
+	ck_assert_int_eq(semver_range_satisfies("<0 >=0.*.10", "0.2.0", 0, &r), ERR_PARSE);
+	/* a lone "*" set stands for the whole range, and * takes no prerelease */
+	ck_assert_int_eq(semver_range_satisfies("* || 1.0.0-rc1", "1.0.0-rc1", 0, &r), 0);
+	ck_assert_int_eq(r, 0);
+	ck_assert_int_eq(semver_range_satisfies("~> 1.2 || ^ 0.0.3", "0.0.3", 0, &r), 0);
+	ck_assert_int_eq(r, 1);
+	ck_assert_int_eq(semver_range_satisfies("~> 1.2 || ^ 0.0.3", "1.3.0", 0, &r), 0);
+	ck_assert_int_eq(r, 0);
+}
+END_TEST
+
 Suite *versions_suite(void)
 {
 	Suite *s = suite_create("versions");
@@ -574,6 +608,7 @@ Suite *versions_suite(void)
 	tcase_add_test(tc, vercmp_command_line);
 	tcase_add_test(tc, ecosystem_names);
 	tcase_add_test(tc, hostile_inputs_are_bounded);
+	tcase_add_test(tc, node_semver_corners);
 	suite_add_tcase(s, tc);
 	return s;
 }
