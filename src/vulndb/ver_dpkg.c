@@ -56,11 +56,16 @@ static int dpkg_parse(const char *s, struct dpkg_ver *v)
 	colon = memchr(s, ':', (size_t)(end - s));
 	if (colon) {
 		unsigned long epoch = 0;
+		int negative = 0;
 
-		/* strtol() semantics without its locale and sign quirks: digits only. */
-		if (colon == s)
-			return err_set(ERR_PARSE, "dpkg version %s: epoch is empty", ver_quote(q, sizeof(q), s));
-		for (p = s; p < colon; p++) {
+		/* strtol() as dpkg calls it: an optional sign, then digits up to the colon */
+		p = s;
+		if (*p == '+' || *p == '-')
+			negative = *p++ == '-';
+		if (!is_digit(*p))
+			return err_set(ERR_PARSE, "dpkg version %s: epoch is %s", ver_quote(q, sizeof(q), s),
+				       p == colon || p == s ? "empty" : "not a number");
+		for (; p < colon; p++) {
 			if (!is_digit(*p))
 				return err_set(ERR_PARSE, "dpkg version %s: epoch is not a number",
 					       ver_quote(q, sizeof(q), s));
@@ -69,6 +74,8 @@ static int dpkg_parse(const char *s, struct dpkg_ver *v)
 				return err_set(ERR_PARSE, "dpkg version %s: epoch is too big",
 					       ver_quote(q, sizeof(q), s));
 		}
+		if (negative && epoch)
+			return err_set(ERR_PARSE, "dpkg version %s: epoch is negative", ver_quote(q, sizeof(q), s));
 		if (colon + 1 == end)
 			return err_set(ERR_PARSE, "dpkg version %s: nothing after the colon", ver_quote(q, sizeof(q), s));
 		v->epoch = epoch;

@@ -326,9 +326,10 @@ static int make_string(struct mv_version *v, const uint16_t *s, size_t n, int fo
 	return idx;
 }
 
-/* parseItem(true, buf): a number; unicode allows any script's digits (a
- * combination's number goes through Integer.parseInt, which takes them). */
-static int make_number(struct mv_version *v, const uint16_t *s, size_t n, int unicode)
+/* parseItem(true, buf): a number, read as Integer.parseInt and its kin read
+ * it: any script's digits count (a combination's number may have them), and
+ * anything else throws (a number cut in the middle of a surrogate pair). */
+static int make_number(struct mv_version *v, const uint16_t *s, size_t n)
 {
 	size_t i, z = 0, len;
 	uint16_t *d;
@@ -346,7 +347,7 @@ static int make_number(struct mv_version *v, const uint16_t *s, size_t n, int un
 		return err_set(ERR_PARSE, "Maven version has too many digits");
 	d = v->pool + v->pool_len;
 	for (i = 0; i < len; i++) {
-		int dv = unicode ? java_digit(s[z + i]) : s[z + i] - '0';
+		int dv = java_digit(s[z + i]);
 
 		if (dv < 0)
 			return err_set(ERR_PARSE, "Maven version has a number Java cannot parse");
@@ -382,7 +383,7 @@ static int parse_item(struct mv_version *v, int comb, int digit, size_t start, s
 				break;
 			}
 		}
-		if ((sidx = make_string(v, buf, at, 1)) < 0 || (didx = make_number(v, buf + at, n - at, 1)) < 0)
+		if ((sidx = make_string(v, buf, at, 1)) < 0 || (didx = make_number(v, buf + at, n - at)) < 0)
 			return sidx < 0 ? sidx : didx;
 		if ((idx = new_item(v, MV_COMB)) < 0)
 			return idx;
@@ -392,7 +393,7 @@ static int parse_item(struct mv_version *v, int comb, int digit, size_t start, s
 		return idx;
 	}
 	if (digit)
-		return make_number(v, v->text + start, end - start, 0);
+		return make_number(v, v->text + start, end - start);
 	return make_string(v, v->text + start, end - start, 0);
 }
 
@@ -480,14 +481,14 @@ static int mv_parse(struct mv_version *v, const char *str)
 		}
 		if (c == '.') {
 			if (i == start)
-				ADD(make_number(v, u_zero, 1, 0));
+				ADD(make_number(v, u_zero, 1));
 			else
 				ADD(parse_item(v, is_comb, is_digit, start, i));
 			is_comb = 0;
 			start = i + 1;
 		} else if (c == '-') {
 			if (i == start) {
-				ADD(make_number(v, u_zero, 1, 0));
+				ADD(make_number(v, u_zero, 1));
 			} else {
 				/* X-1 is read as X1 */
 				if (!is_digit && i != v->n - 1 && java_is_digit_unit(v->text[i + 1])) {

@@ -582,6 +582,38 @@ START_TEST(node_semver_corners)
 }
 END_TEST
 
+/* Corners found against dpkg 1.21 (C), rpm 4.18, pypa/packaging and
+ * ComparableVersion on random input; expected values are theirs. */
+START_TEST(other_upstream_corners)
+{
+	int r = 9;
+
+	/* dpkg reads the epoch with strtol(): a sign is allowed, a negative epoch is not */
+	ck_assert_int_eq(ver_compare(VER_DPKG, "+3:1", "3:1", 0, &r), 0);
+	ck_assert_int_eq(r, 0);
+	ck_assert_int_eq(ver_compare(VER_DPKG, "-0:1", "1", 0, &r), 0);
+	ck_assert_int_eq(r, 0);
+	ck_assert_int_eq(ver_compare(VER_DPKG, "-1:1", "1", 0, &r), ERR_PARSE);
+	/* rpm: no release sorts before an empty one, which sorts before any other */
+	ck_assert_int_eq(ver_compare(VER_RPM, "1.0", "1.0-", 0, &r), 0);
+	ck_assert_int_eq(r, -1);
+	ck_assert_int_eq(ver_compare(VER_RPM, "1.0-", "1.0-0", 0, &r), 0);
+	ck_assert_int_eq(r, -1);
+	ck_assert_int_eq(ver_compare(VER_RPM, ":1.0", "0:1.0", 0, &r), 0);
+	ck_assert_int_eq(r, 0);
+	/* Maven: a combination's number may be in any script's digits (a + Arabic-Indic 8 + 1 = a81);
+	 * a supplementary character right after digits makes Java throw */
+	ck_assert_int_eq(ver_compare(VER_MAVEN, "a\xd9\xa8" "1", "a81", 0, &r), 0);
+	ck_assert_int_eq(r, 0);
+	ck_assert_int_eq(ver_compare(VER_MAVEN, "5\xf0\x9d\x9f\xa4", "5", 0, &r), ERR_PARSE);
+	ck_assert_int_eq(ver_compare(VER_MAVEN, "1.\xc3\x89RC1", "1.\xc3\xa9rc-1", 0, &r), 0);
+	ck_assert_int_eq(r, 0);
+	/* PEP 440: a trailing separator after a pre-release label is taken */
+	ck_assert_int_eq(ver_compare(VER_PYPI, "1.0a.", "1.0a0", 0, &r), 0);
+	ck_assert_int_eq(r, 0);
+}
+END_TEST
+
 Suite *versions_suite(void)
 {
 	Suite *s = suite_create("versions");
@@ -609,6 +641,7 @@ Suite *versions_suite(void)
 	tcase_add_test(tc, ecosystem_names);
 	tcase_add_test(tc, hostile_inputs_are_bounded);
 	tcase_add_test(tc, node_semver_corners);
+	tcase_add_test(tc, other_upstream_corners);
 	suite_add_tcase(s, tc);
 	return s;
 }
