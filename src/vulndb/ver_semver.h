@@ -58,6 +58,36 @@ struct sv {
 	struct sv_id pre[SV_MAX_IDS];
 };
 
+/* The options of a Range (its desugaring depends on both). */
+struct sv_opts {
+	int loose, incpr;
+};
+
+/* A piece of text split from another (pointer into it, length). */
+struct sv_piece {
+	const char *s;
+	size_t n;
+};
+
+struct strbuf;
+
+/*
+ * Range rewrites, in the order parseRange applies them (ver_semver_desugar.c):
+ * hyphenReplace ("1 - 2" -> ">=1.0.0 <3.0.0-0"; *matched 0 leaves out
+ * untouched), then the blank trims after operators, '~' and '^', then per
+ * blank-separated piece parseComparator (carets, tildes, x-ranges, stars).
+ * Each appends to out.
+ */
+int sv_hyphen_replace(const struct sv_opts *o, const char *s, size_t n, struct strbuf *out, int *matched);
+int sv_comparator_trim(const char *s, size_t n, struct strbuf *out);
+int sv_lone_trim(const char *s, size_t n, char mark, struct strbuf *out);
+int sv_parse_comparator(const struct sv_opts *o, const char *s, size_t n, struct strbuf *out);
+/* JS split(' ') (runs = 0) or split(/\s+/) (runs = 1) over ASCII blanks; returns
+ * the number of pieces, of which the first max are stored. */
+size_t sv_split(const char *s, size_t n, int runs, struct sv_piece *out, size_t max);
+/* Drop leading and trailing blanks. */
+void sv_trim(const char **s, size_t *n);
+
 /* new SemVer(s, {loose}): 0, or ERR_PARSE. */
 int sv_parse(const char *s, size_t n, int loose, struct sv *out);
 /* SemVer.compare: -1, 0 or 1. */
