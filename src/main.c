@@ -79,6 +79,22 @@ const struct command commands[] = {
 	  "  --format FORMAT    cyclonedx (default) or spdx\n"
 	  "  -o, --output FILE  write to FILE\n"
 	  "  --platform P       the image to take from a multi-platform index (default linux/amd64)\n" },
+	{ "vercmp", cmd_vercmp, "compare two versions as an ecosystem orders them",
+	  "usage: vetter vercmp ECOSYSTEM A B | vetter vercmp ECOSYSTEM --batch\n"
+	  "\n"
+	  "Prints -1, 0 or 1 as version A is older than, the same as or newer than B, by\n"
+	  "the ordering of ECOSYSTEM: dpkg, rpm, apk, npm, pypi, go, maven, or an OSV\n"
+	  "ecosystem name such as Debian:12, Alpine:v3.19, Rocky Linux:9, PyPI, Maven.\n"
+	  "'go' wants Go's leading v (v1.2.3); the OSV name 'Go' also takes 1.2.3.\n"
+	  "\n"
+	  "  --batch            read LEFT<TAB>RIGHT lines from standard input and print one\n"
+	  "                     result per line, or 'error' for a line it cannot compare\n"
+	  "  --loose            npm: node-semver's loose parsing (v 1.2.3, 1.2.3beta)\n"
+	  "  --range            npm: print 1 or 0 as version B satisfies the range A\n"
+	  "  --include-prerelease  npm --range: let prereleases match any comparator\n"
+	  "\n"
+	  "Exit codes: 0 compared (in --batch, even when some lines print 'error'),\n"
+	  "2 unknown ecosystem or a version that cannot be parsed.\n" },
 	{ "version", cmd_version, "print the version", "usage: vetter version\n" },
 	{ "help", cmd_help_cmd, "list the commands, or explain one", "usage: vetter help [COMMAND]\n" },
 	{ NULL, NULL, NULL, NULL },
