@@ -35,6 +35,7 @@ extern const struct command commands[];
 int cmd_run(int argc, char **argv);
 int cmd_evidence(int argc, char **argv);
 int cmd_purge(int argc, char **argv);
+int cmd_cvss(int argc, char **argv);
 
 /* Print err_last() as "vetter: error: ..." and return code. */
 int cmd_fail(int code);
