@@ -105,6 +105,8 @@ int cvss_parse(const char *vector, struct cvss_vector *out)
 	len = strnlen(vector, CVSS_VECTOR_MAX + 1);
 	if (len > CVSS_VECTOR_MAX)
 		return err_set(ERR_PARSE, "CVSS vector: longer than %d bytes", CVSS_VECTOR_MAX);
+	if (len == 0)
+		return err_set(ERR_PARSE, "CVSS vector: empty");
 	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
 		if (!strncmp(vector, prefixes[i].prefix, strlen(prefixes[i].prefix))) {
 			out->version = prefixes[i].version;
