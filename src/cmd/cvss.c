@@ -40,32 +40,41 @@ static int print_one(const char *vector, const char *where)
 /* Standard input, a line at a time, never holding more than one bounded line. */
 static int run_batch(void)
 {
-	char line[CVSS_VECTOR_MAX + 3], where[48];
+	char line[CVSS_VECTOR_MAX + 8], where[48]; /* room for a CR and blanks around the longest vector */
 	long lineno = 0;
+	int c = 0;
 
-	while (fgets(line, sizeof(line), stdin)) {
-		size_t len = strlen(line);
-		int whole = len > 0 && line[len - 1] == '\n';
-		char *start = line;
+	while (c != EOF) {
+		size_t len = 0, start = 0;
+		int too_long = 0, nul = 0;
 
+		while ((c = getchar()) != EOF && c != '\n') {
+			if (c == 0)
+				nul = 1;
+			else if (len < sizeof(line) - 1)
+				line[len++] = (char)c;
+			else
+				too_long = 1;
+		}
+		if (c == EOF && len == 0 && !too_long && !nul)
+			break; /* no last line after the final newline */
+		line[len] = 0;
 		lineno++;
 		snprintf(where, sizeof(where), "line %ld: ", lineno);
-		if (!whole && !feof(stdin)) {
-			int c;
-
-			while ((c = getchar()) != EOF && c != '\n')
-				;
-			log_error("%sCVSS vector: longer than %d bytes", where, CVSS_VECTOR_MAX);
+		/* Surrounding blanks and a CR are the file's, not the vector's. */
+		while (len > start && (line[len - 1] == '\r' || line[len - 1] == ' ' || line[len - 1] == '\t'))
+			line[--len] = 0;
+		while (line[start] == ' ' || line[start] == '\t')
+			start++;
+		if (too_long || nul) {
+			if (too_long)
+				log_error("%sCVSS vector: longer than %d bytes", where, CVSS_VECTOR_MAX);
+			else
+				log_error("%sCVSS vector: contains a NUL byte", where);
 			fputs("error\n", stdout);
 			continue;
 		}
-		/* Surrounding blanks and a CR are the file's, not the vector's. */
-		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r' || line[len - 1] == ' ' ||
-				   line[len - 1] == '\t'))
-			line[--len] = 0;
-		while (*start == ' ' || *start == '\t')
-			start++;
-		print_one(start, where);
+		print_one(line + start, where);
 	}
 	if (ferror(stdin)) {
 		log_error("cvss: cannot read standard input");

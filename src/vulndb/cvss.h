@@ -37,8 +37,8 @@
 #ifndef VETTER_CVSS_H
 #define VETTER_CVSS_H
 
-/* The longest vector accepted, in bytes; the longest valid v4.0 vector is
- * about 200 bytes. */
+/* The longest vector accepted, in bytes (the longest valid one, a v4.0 vector
+ * with every metric, is under 200). */
 #define CVSS_VECTOR_MAX 512
 /* Metric slots of a parsed vector (v4.0 has 32 metrics, v3.x 22). */
 #define CVSS_METRICS_MAX 32
@@ -72,7 +72,8 @@ struct cvss_score {
 
 /*
  * Parse vector ("CVSS:3.0/...", "CVSS:3.1/..." or "CVSS:4.0/...") into out.
- * Returns 0, or ERR_PARSE with a message naming the field at fault.
+ * Returns 0, or ERR_PARSE with a message naming the field at fault (out is
+ * then incomplete).
  */
 int cvss_parse(const char *vector, struct cvss_vector *out);
 
@@ -86,7 +87,7 @@ const char *cvss_metric(const struct cvss_vector *v, const char *name);
 /* Score a parsed vector.  Returns 0 (scoring a parsed vector cannot fail). */
 int cvss_score(const struct cvss_vector *v, struct cvss_score *out);
 
-/* cvss_parse() then cvss_score(). */
+/* cvss_parse() then cvss_score(); on failure out is all zero (severity NULL). */
 int cvss_parse_score(const char *vector, struct cvss_score *out);
 
 /*
