@@ -95,6 +95,28 @@ const struct command commands[] = {
 	  "\n"
 	  "Exit codes: 0 compared (in --batch, even when some lines print 'error'),\n"
 	  "2 unknown ecosystem or a version that cannot be parsed.\n" },
+	{ "cvss", cmd_cvss, "score CVSS v3.0, v3.1 and v4.0 vectors",
+	  "usage: vetter cvss VECTOR... | vetter cvss --batch\n"
+	  "\n"
+	  "Scores each CVSS vector exactly as the FIRST specifications do and prints one\n"
+	  "tab-separated line per vector, in the order given:\n"
+	  "\n"
+	  "  CVSS:3.0/... and CVSS:3.1/...   BASE  TEMPORAL  ENVIRONMENTAL  SEVERITY\n"
+	  "  CVSS:4.0/...                    SCORE  SEVERITY\n"
+	  "  an invalid vector               error  (the reason is printed on stderr)\n"
+	  "\n"
+	  "Scores have one decimal.  Temporal and Environmental metrics left out count as\n"
+	  "Not Defined (X).  SEVERITY (None, Low, Medium, High, Critical) rates the most\n"
+	  "refined score the vector defines: for v3.x the Environmental score when the\n"
+	  "vector has an Environmental metric (CR, IR, AR, MAV .. MA) other than X, else the\n"
+	  "Temporal score when it has a Temporal metric (E, RL, RC) other than X, else the\n"
+	  "Base score; for v4.0 the one score.\n"
+	  "\n"
+	  "  --batch            read one vector a line from standard input; an invalid line\n"
+	  "                     prints 'error' and the batch goes on\n"
+	  "\n"
+	  "Exit codes: 0 done, 2 a vector given as an argument is invalid (the others are\n"
+	  "still scored) or bad command line, 4 standard input unreadable.\n" },
 	{ "version", cmd_version, "print the version", "usage: vetter version\n" },
 	{ "help", cmd_help_cmd, "list the commands, or explain one", "usage: vetter help [COMMAND]\n" },
 	{ NULL, NULL, NULL, NULL },
