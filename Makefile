@@ -35,7 +35,6 @@ endif
 ALL_CFLAGS  = $(REQ_CFLAGS) $(PKG_CFLAGS) $(SAN_FLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
 
-LIB_SRC   := $(sort $(wildcard src/core/*.c src/cmd/*.c src/scan/*.c src/compliance/*.c src/report/*.c src/vulndb/*.c \
 LIB_SRC   := $(sort $(wildcard src/core/*.c src/cmd/*.c src/scan/*.c src/vulndb/*.c src/compliance/*.c src/report/*.c \
                connectors/*.c scoring/*.c))
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
