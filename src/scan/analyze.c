@@ -11,11 +11,9 @@
 #include "core/err.h"
 #include "core/jsonx.h"
 #include "core/util.h"
+#include "analyze_int.h"
 #include "handlers.h"
 
-/* Go binaries smaller than this are not worth a look. */
-#define GO_MIN_SIZE 4096
-#define HEAD_LEN 64
 
 /* ---- growable arrays ---- */
 
@@ -83,6 +81,7 @@ void layer_result_release(struct layer_result *r)
 		pkg_list_release(&r->sources[i].pkgs);
 		free(r->sources[i].error);
 		free(r->sources[i].digest);
+		free(r->sources[i].owned);
 	}
 	free(r->sources);
 	for (i = 0; i < r->ntexts; i++) {
@@ -123,22 +122,6 @@ static int link_matters(const char *path)
 
 /* ---- the visitor ---- */
 
-struct visit {
-	struct layer_result *r;
-	const struct analyze_opts *opt;
-	/* the current entry */
-	char *path;
-	const struct path_handler *h;
-	int os_file;
-	struct strbuf content;   /* whole file, for path handlers and release files */
-	int over_limit;
-	struct content_scan *go;
-	int go_undecided;
-	unsigned char head[HEAD_LEN];
-	size_t headlen;
-	unsigned mode;
-	struct secrets_scan *sec;
-};
 
 static int add_source(struct layer_result *r, const char *path, const char *handler, struct pkg_list *pkgs,
 		      const char *error, const char *digest, int64_t size)
@@ -182,7 +165,19 @@ static int finish_path_handler(struct visit *v)
 			return rc;
 	}
 	err_clear();
-	rc = v->h->parse(&pkgs, v->path, v->content.buf, v->content.len);
+	rc = v->h->parse ? v->h->parse(&pkgs, v->path, v->content.buf, v->content.len) : 0;
+	if (rc == 0 && v->h->owned) {
+		struct owned_list owned = { NULL, 0, 0 };
+
+		rc = v->h->owned(v->path, v->content.buf, v->content.len, &owned);
+		if (rc == 0 && owned.n) {
+			qsort(owned.v, owned.n, sizeof(*owned.v), cmp_u64);
+			v->owned = owned.v;
+			v->nowned = owned.n;
+		} else {
+			free(owned.v);
+		}
+	}
 	if (rc == ERR_NOMEM) {
 		pkg_list_release(&pkgs);
 		return rc;
@@ -190,6 +185,12 @@ static int finish_path_handler(struct visit *v)
 	/* A file that cannot be read is a gap for that file; the layer goes on. */
 	rc = add_source(v->r, v->path, v->h->name, &pkgs, rc < 0 ? (err_last()[0] ? err_last() : "unreadable") : NULL,
 			digest[0] ? digest : NULL, (int64_t)v->content.len);
+	if (rc == 0 && v->nowned) {
+		v->r->sources[v->r->nsources - 1].owned = v->owned;
+		v->r->sources[v->r->nsources - 1].nowned = v->nowned;
+		v->owned = NULL;
+		v->nowned = 0;
+	}
 	pkg_list_release(&pkgs);
 	return rc;
 }
@@ -215,7 +216,7 @@ static int finish_os_file(struct visit *v)
 	return 0;
 }
 
-static void reset_entry(struct visit *v)
+void analyze_reset_entry(struct visit *v)
 {
 	free(v->path);
 	v->path = NULL;
@@ -229,9 +230,12 @@ static void reset_entry(struct visit *v)
 	v->headlen = 0;
 	secrets_free(v->sec);
 	v->sec = NULL;
+	free(v->owned);
+	v->owned = NULL;
+	v->nowned = 0;
 }
 
-static int on_entry(void *ctx, const struct layer_entry *e)
+int analyze_on_entry(void *ctx, const struct layer_entry *e)
 {
 	struct visit *v = ctx;
 	struct layer_result *r = v->r;
@@ -239,7 +243,7 @@ static int on_entry(void *ctx, const struct layer_entry *e)
 	size_t i;
 	int rc;
 
-	reset_entry(v);
+	analyze_reset_entry(v);
 	switch (e->kind) {
 	case LAYER_WHITEOUT:
 		return push_str(&r->whiteouts, &r->nwhiteouts, &r->cap_whiteouts, e->path);
@@ -306,7 +310,7 @@ static int on_entry(void *ctx, const struct layer_entry *e)
 	return v->h || v->os_file || v->go_undecided || v->sec;
 }
 
-static int on_data(void *ctx, const void *buf, size_t len)
+int analyze_on_data(void *ctx, const void *buf, size_t len)
 {
 	struct visit *v = ctx;
 	int rc;
@@ -344,7 +348,7 @@ static int on_data(void *ctx, const void *buf, size_t len)
 	return 0;
 }
 
-static int on_end(void *ctx)
+int analyze_on_end(void *ctx)
 {
 	struct visit *v = ctx;
 	struct pkg_list pkgs = { NULL, 0, 0 };
@@ -371,26 +375,30 @@ static int on_end(void *ctx)
 		rc = secrets_end(v->sec, &v->r->secrets);
 cleanup:
 	pkg_list_release(&pkgs);
-	reset_entry(v);
+	analyze_reset_entry(v);
 	return rc;
 }
 
-/* The same decision on_entry makes, from the entry alone: run on the reading thread. */
-static int on_want(void *ctx, const struct layer_entry *e)
+/* The same decision analyze_on_entry makes, from the entry alone: run on the reading thread. */
+int analyze_want(const struct analyze_opts *opt, const struct layer_entry *e)
 {
-	const struct visit *v = ctx;
-
 	if (e->kind != LAYER_FILE)
 		return 0;
-	return handler_for_path(e->path) || handler_is_os_file(e->path) || (v->opt->secrets && e->size > 0) ||
+	return handler_for_path(e->path) || handler_is_os_file(e->path) || (opt->secrets && e->size > 0) ||
 	       (e->size >= GO_MIN_SIZE && (e->mode & 0111));
 }
 
+/* The same decision analyze_on_entry makes, from the entry alone: run on the reading thread. */
+static int on_want(void *ctx, const struct layer_entry *e)
+{
+	return analyze_want(((const struct visit *)ctx)->opt, e);
+}
+
 static const struct layer_visitor visitor = {
-	.entry = on_entry, .want = on_want, .data = on_data, .end = on_end,
+	.entry = analyze_on_entry, .want = on_want, .data = analyze_on_data, .end = analyze_on_end,
 };
 
-static int finish_result(struct layer_result *r)
+int analyze_finish_result(struct layer_result *r)
 {
 	if (r->npaths > 1)
 		qsort(r->paths, r->npaths, sizeof(*r->paths), cmp_u64);
@@ -406,123 +414,9 @@ int layer_analyze(struct layer_result *out, layer_read_fn readfn, void *src, con
 	v.r = out;
 	v.opt = opt;
 	rc = layer_walk(readfn, src, &visitor, &v, opt->limits, &out->stats);
-	reset_entry(&v);
+	analyze_reset_entry(&v);
 	if (rc == 0)
-		rc = finish_result(out);
+		rc = analyze_finish_result(out);
 	return rc;
 }
 
-/* ---- unpacked root filesystems ---- */
-
-struct dir_walk {
-	struct visit *v;
-	struct strbuf rel;
-	int64_t entries;
-	const struct layer_limits *limits;
-};
-
-#define DIR_MAX_DEPTH 128
-#define DIR_MAX_ENTRIES 20000000
-
-/* Read one regular file through the visitor, by a descriptor opened without following links. */
-static int dir_file(struct dir_walk *w, int dfd, const char *name, const struct stat *st)
-{
-	struct layer_entry e = { w->rel.buf, LAYER_FILE, st->st_size, (unsigned)(st->st_mode & 07777), NULL };
-	char buf[65536];
-	ssize_t n;
-	int fd, want, rc = 0;
-
-	want = on_entry(w->v, &e);
-	if (want <= 0)
-		return want;
-	fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0)
-		return on_end(w->v); /* vanished or unreadable: nothing to say about it */
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		if ((rc = on_data(w->v, buf, (size_t)n)) < 0)
-			break;
-	close(fd);
-	if (rc == 0)
-		rc = on_end(w->v);
-	return rc;
-}
-
-static int dir_recurse(struct dir_walk *w, int dfd, int depth)
-{
-	struct dirent *de;
-	struct stat st;
-	DIR *d;
-	size_t base = w->rel.len;
-	int fd, rc = 0;
-
-	if (depth > DIR_MAX_DEPTH)
-		return 0;
-	d = fdopendir(dfd);
-	if (!d) {
-		close(dfd);
-		return 0;
-	}
-	while ((de = readdir(d)) && rc == 0) {
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		/* The virtual file systems of a live root are not part of it. */
-		if (depth == 0 && (!strcmp(de->d_name, "proc") || !strcmp(de->d_name, "sys") || !strcmp(de->d_name, "dev")))
-			continue;
-		if (++w->entries > DIR_MAX_ENTRIES) {
-			rc = err_set(ERR_LIMIT, "more than %d files under the root", DIR_MAX_ENTRIES);
-			break;
-		}
-		strbuf_setlen(&w->rel, base);
-		if (base)
-			strbuf_addch(&w->rel, '/');
-		strbuf_addstr(&w->rel, de->d_name);
-		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-			continue;
-		if (S_ISDIR(st.st_mode)) {
-			fd = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			if (fd >= 0)
-				rc = dir_recurse(w, fd, depth + 1);
-		} else if (S_ISLNK(st.st_mode)) {
-			char target[4096];
-			ssize_t n = readlinkat(dirfd(d), de->d_name, target, sizeof(target) - 1);
-			struct layer_entry e = { w->rel.buf, LAYER_SYMLINK, 0, 0, target };
-
-			if (n >= 0) {
-				target[n] = 0;
-				rc = on_entry(w->v, &e);
-				if (rc > 0)
-					rc = 0;
-			}
-		} else if (S_ISREG(st.st_mode)) {
-			rc = dir_file(w, dirfd(d), de->d_name, &st);
-		}
-	}
-	strbuf_setlen(&w->rel, base);
-	closedir(d);
-	return rc;
-}
-
-int layer_analyze_dir(struct layer_result *out, const char *root, const struct analyze_opts *opt)
-{
-	struct dir_walk w;
-	struct visit v;
-	int fd, rc;
-
-	memset(&v, 0, sizeof(v));
-	v.r = out;
-	v.opt = opt;
-	w.v = &v;
-	strbuf_init(&w.rel, 8192);
-	w.entries = 0;
-	w.limits = opt->limits;
-	fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return err_set(ERR_NOTFOUND, "%s: %s", root, strerror(errno));
-	rc = dir_recurse(&w, fd, 0);
-	reset_entry(&v);
-	strbuf_release(&w.rel);
-	out->stats.entries = w.entries;
-	if (rc == 0)
-		rc = finish_result(out);
-	return rc;
-}

@@ -27,6 +27,8 @@ struct lr_source {
 	char *error;         /* why it could not be read (a gap), or NULL */
 	char *digest;        /* evidence digest of the file's bytes, or NULL */
 	int64_t size;
+	uint64_t *owned;     /* hashes of the files the OS packages listed here own */
+	size_t nowned;
 };
 
 struct lr_text {
@@ -62,6 +64,7 @@ struct analyze_opts {
 	int secrets;            /* stream every file through the secrets scanner */
 	struct evidence *ev;    /* store package-database files as evidence items; may be NULL */
 	const struct layer_limits *limits;
+	int jobs;               /* dir: roots are read by this many threads; 0 = 2 */
 };
 
 int layer_analyze(struct layer_result *out, layer_read_fn read, void *src, const struct analyze_opts *opt);

@@ -35,6 +35,15 @@ json_t *layer_result_to_json(const struct layer_result *r)
 			goto fail;
 		jsonx_set_str(s, "error", r->sources[i].error);
 		jsonx_set_str(s, "digest", r->sources[i].digest);
+		if (r->sources[i].nowned) {
+			json_t *owned = json_array();
+
+			for (k = 0; k < r->sources[i].nowned; k++) {
+				snprintf(hex, sizeof(hex), "%016llx", (unsigned long long)r->sources[i].owned[k]);
+				json_array_append_new(owned, json_string(hex));
+			}
+			json_object_set_new(s, "owned", owned);
+		}
 		json_array_append_new(sources, s);
 	}
 	for (i = 0; i < r->ntexts; i++) {
@@ -107,6 +116,16 @@ int layer_result_from_json(struct layer_result *r, const json_t *j)
 		r->sources[i].error = dupz(jsonx_str(v, "error"));
 		r->sources[i].digest = dupz(jsonx_str(v, "digest"));
 		r->sources[i].size = jsonx_int(v, "size", 0);
+		if (json_array_size(json_object_get(v, "owned"))) {
+			r->sources[i].nowned = json_array_size(json_object_get(v, "owned"));
+			r->sources[i].owned = calloc(r->sources[i].nowned, sizeof(uint64_t));
+			if (!r->sources[i].owned) {
+				rc = err_set(ERR_NOMEM, "out of memory");
+				goto fail;
+			}
+			json_array_foreach(json_object_get(v, "owned"), k, p)
+				r->sources[i].owned[k] = strtoull(json_string_value(p) ? json_string_value(p) : "0", NULL, 16);
+		}
 		json_array_foreach(json_object_get(v, "packages"), k, p) {
 			struct pkg one;
 

@@ -112,10 +112,115 @@ static int add_stdlib(struct pkg_list *l, const char *path, const char *v, size_
 	return rc;
 }
 
+/* The last '.' before end in kv, or NULL. */
+static const char *memrchr_dot(const char *kv, const char *end)
+{
+	const char *d = NULL, *p;
+
+	for (p = kv; p < end; p++)
+		if (*p == '.')
+			d = p;
+	return d;
+}
+
+/* KEY.NAME where NAME is version/ver and KEY is main or inside the module. */
+static int version_key(const char *kv, const char *dot, const char *eq, const char *module)
+{
+	size_t nlen = (size_t)(eq - dot - 1), klen = (size_t)(dot - kv), mlen = strlen(module);
+	char name[16];
+	size_t i;
+
+	if (nlen >= sizeof(name))
+		return 0;
+	for (i = 0; i < nlen; i++)
+		name[i] = (char)(dot[1 + i] >= 'A' && dot[1 + i] <= 'Z' ? dot[1 + i] + 32 : dot[1 + i]);
+	name[nlen] = 0;
+	if (strcmp(name, "version") && strcmp(name, "ver"))
+		return 0;
+	return (klen == 4 && !memcmp(kv, "main", 4)) || (klen >= mlen && !memcmp(kv, module, mlen) && (klen == mlen || kv[mlen] == '/'));
+}
+
+/* Go writes build settings with strconv.Quote when they need it: undo that. */
+static void go_unquote(const struct strbuf *in, struct strbuf *out)
+{
+	size_t i;
+
+	if (in->len < 2 || in->buf[0] != '"' || in->buf[in->len - 1] != '"') {
+		strbuf_add(out, in->buf, in->len);
+		return;
+	}
+	for (i = 1; i + 1 < in->len; i++) {
+		if (in->buf[i] == '\\' && i + 2 < in->len)
+			i++;
+		strbuf_addch(out, in->buf[i]);
+	}
+}
+
+/* Next shell-style word of s (quotes '' and "" group, as cmd/go's quoted.Split). */
+static const char *next_word(const char *s, struct strbuf *w)
+{
+	char q = 0;
+
+	strbuf_reset(w);
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (!*s)
+		return NULL;
+	for (; *s && (q || (*s != ' ' && *s != '\t')); s++) {
+		if (!q && (*s == '\'' || *s == '"'))
+			q = *s;
+		else if (q && *s == q)
+			q = 0;
+		else
+			strbuf_addch(w, *s);
+	}
+	return s;
+}
+
+/*
+ * A main module built from a checkout is "(devel)" or a pseudo-version, but
+ * releases often stamp their version with -ldflags "-X main.version=1.2.3"
+ * (or PKG/version.Version): take that, as Trivy does, when the key is the
+ * main package's or the module's own and the value looks like a version.
+ */
+static int main_version_from_ldflags(const struct strbuf *raw, const struct field *mainf, struct strbuf *out)
+{
+	struct strbuf flags = STRBUF_INIT, w = STRBUF_INIT, mod = STRBUF_INIT;
+	const char *p, *eq, *dot;
+	int take_next = 0, pseudo;
+
+	pseudo = mainf[1].n == 0 || (mainf[1].n == 7 && !memcmp(mainf[1].s, "(devel)", 7)) ||
+		 (mainf[1].n > 7 && !memcmp(mainf[1].s, "v0.0.0-", 7));
+	if (!pseudo)
+		return 0;
+	strbuf_add(&mod, mainf[0].s, mainf[0].n);
+	go_unquote(raw, &flags);
+	for (p = flags.buf; (p = next_word(p, &w));) {
+		const char *kv = NULL;
+
+		if (take_next)
+			kv = w.buf;
+		else if (!strncmp(w.buf, "-X=", 3) || !strncmp(w.buf, "--X=", 4))
+			kv = strchr(w.buf, '=') + 1;
+		take_next = !strcmp(w.buf, "-X") || !strcmp(w.buf, "--X");
+		if (!kv || !(eq = strchr(kv, '=')) || !(dot = memrchr_dot(kv, eq)))
+			continue;
+		if (!version_key(kv, dot, eq, mod.buf) || !eq[1] || !((eq[1] >= '0' && eq[1] <= '9') || (eq[1] == 'v' && eq[2] >= '0' && eq[2] <= '9')))
+			continue;
+		strbuf_addstr(out, eq + 1);
+		break;
+	}
+	strbuf_release(&flags);
+	strbuf_release(&w);
+	strbuf_release(&mod);
+	return 0;
+}
+
 int gomodinfo_parse(struct pkg_list *out, const char *path, const char *vers, size_t vlen, const char *mod,
 		    size_t mlen)
 {
 	struct pkg_list res = { 0 }, deps = { 0 };
+	struct strbuf ldflags = STRBUF_INIT, mainv = STRBUF_INIT;
 	const char *m = mod, *end;
 	size_t nmods = 0;
 	struct field mainf[3], dep[3];
@@ -141,6 +246,11 @@ int gomodinfo_parse(struct pkg_list *out, const char *path, const char *vers, si
 		is_mod = n >= 4 && !memcmp(m, "mod\t", 4);
 		is_dep = n >= 4 && !memcmp(m, "dep\t", 4);
 		is_rep = n >= 3 && !memcmp(m, "=>\t", 3);
+		if (n > 15 && n <= LINE_MAX_LEN && !memcmp(m, "build\t-ldflags=", 15)) {
+			strbuf_reset(&ldflags);
+			if ((rc = strbuf_add(&ldflags, m + 15, n - 15)) < 0)
+				goto cleanup;
+		}
 		if ((is_mod || is_dep || is_rep) && n > LINE_MAX_LEN) {
 			rc = err_set(ERR_LIMIT, "%s: Go module line of %zu bytes (limit %d)", path, n, LINE_MAX_LEN);
 			goto cleanup;
@@ -174,10 +284,18 @@ int gomodinfo_parse(struct pkg_list *out, const char *path, const char *vers, si
 				rc = err_set(ERR_PARSE, "%s: Go replacement with no module on the line before", path);
 				goto cleanup;
 			}
-			/* The main module is reported as written; a dependency as what replaced it. */
+			/*
+			 * The main module is reported as written; a dependency as what
+			 * replaced it, except a local folder ("./x", "../x"), which is
+			 * source built with the program, not a module to match.
+			 */
 			if (last == 2) {
-				dep[0] = r[0];
-				dep[1] = r[1].n ? r[1] : devel;
+				if (r[0].n && (r[0].s[0] == '.' || r[0].s[0] == '/')) {
+					have_dep = 0;
+				} else {
+					dep[0] = r[0];
+					dep[1] = r[1].n ? r[1] : devel;
+				}
 			}
 			last = 0;
 		}
@@ -185,7 +303,9 @@ int gomodinfo_parse(struct pkg_list *out, const char *path, const char *vers, si
 	}
 	if (have_dep && (rc = add_pkg(&deps, path, dep[0], dep[1])) < 0)
 		goto cleanup;
-	if ((have_main && (rc = add_pkg(&res, path, mainf[0], mainf[1])) < 0) ||
+	if (have_main && ldflags.len && (rc = main_version_from_ldflags(&ldflags, mainf, &mainv)) < 0)
+		goto cleanup;
+	if ((have_main && (rc = add_pkg(&res, path, mainf[0], mainv.len ? (struct field){ mainv.buf, mainv.len } : mainf[1])) < 0) ||
 	    (rc = pkg_list_take(&res, &deps)) < 0 || (rc = add_stdlib(&res, path, vers, vlen)) < 0)
 		goto cleanup;
 	rc = (int)res.n;
@@ -194,6 +314,8 @@ int gomodinfo_parse(struct pkg_list *out, const char *path, const char *vers, si
 cleanup:
 	pkg_list_release(&res);
 	pkg_list_release(&deps);
+	strbuf_release(&ldflags);
+	strbuf_release(&mainv);
 	return rc;
 }
 

@@ -12,15 +12,32 @@
 #define VETTER_HANDLERS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "pkg.h"
+
+/* Hashes (layer_path_hash) of the files an OS package database says its packages own. */
+struct owned_list {
+	uint64_t *v;
+	size_t n, cap;
+};
+
+int owned_add(struct owned_list *l, const char *path, size_t len);
 
 struct path_handler {
 	const char *name;                        /* "dpkg", "rpm", "npm-lock", ... */
 	int (*match)(const char *path);
 	size_t max_size;                         /* larger files are a gap, not read */
+	/* the packages the file lists; NULL for files that list only owned files */
 	int (*parse)(struct pkg_list *out, const char *path, const char *buf, size_t len);
 	int evidence;                            /* keep the file as evidence */
+	/*
+	 * The files the OS's packages own, or NULL.  Language packages found in
+	 * such files (Debian's python3-*, a distribution's Go tools) are the OS
+	 * package's business: reporting them again as PyPI or Go packages would
+	 * match upstream advisories against the distribution's patched build.
+	 */
+	int (*owned)(const char *path, const char *buf, size_t len, struct owned_list *out);
 };
 
 /* The handler for path, or NULL. */

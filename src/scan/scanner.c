@@ -35,7 +35,7 @@ static ssize_t read_blob(void *src, void *buf, size_t len)
 
 static void run_job(struct job *j)
 {
-	struct analyze_opts ao = { j->opt->secrets, j->opt->ev, j->opt->limits };
+	struct analyze_opts ao = { j->opt->secrets, j->opt->ev, j->opt->limits, j->opt->jobs };
 	struct blob_reader *br = NULL;
 
 	if (j->img->ref.transport == IMG_DIR) {
@@ -340,6 +340,7 @@ finish:
 		json_object_set(doc, "os", out->view.os);
 	pkg_list_set_purls(&out->view.pkgs, out->view.os);
 	json_object_set_new(doc, "packages", json_integer((json_int_t)out->view.pkgs.n));
+	json_object_set_new(doc, "os_owned_language_packages", json_integer((json_int_t)out->view.os_owned));
 	json_object_set_new(doc, "secrets", json_integer((json_int_t)out->view.secrets.n));
 	out->image = doc;
 	doc = NULL;

@@ -278,6 +278,75 @@ static int merge_secrets(struct image_view *v, struct layer_result *layers, cons
 	return rc;
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Installed-package metadata a distribution ships (site-packages, node
+ * modules, jars) is left to the OS package.  Go binaries are not: their
+ * modules are compiled in, a vendor's .deb (Google's, HashiCorp's) carries
+ * no distribution advisories for them, and Trivy reports them too.
+ */
+static int is_language(const struct pkg *p)
+{
+	return !strcmp(p->type, PKG_PYPI) || !strcmp(p->type, PKG_NPM) || !strcmp(p->type, PKG_MAVEN);
+}
+
+/*
+ * Leave out language packages whose file an OS package owns (Debian's
+ * python3-requests, the distribution's own Go tools): the OS package is the
+ * one to match advisories against.
+ */
+static int drop_os_owned(struct image_view *v, struct layer_result *layers, size_t n)
+{
+	struct strbuf path = STRBUF_INIT;
+	uint64_t *set = NULL, h;
+	size_t total = 0, i, k, m, keep;
+
+	for (i = 0; i < n; i++)
+		for (k = 0; k < layers[i].nsources; k++)
+			if (layers[i].sources[k].nowned && survives(layers, n, i, layers[i].sources[k].path))
+				total += layers[i].sources[k].nowned;
+	if (!total)
+		return 0;
+	set = malloc(total * sizeof(*set));
+	if (!set)
+		return err_set(ERR_NOMEM, "out of memory");
+	total = 0;
+	for (i = 0; i < n; i++)
+		for (k = 0; k < layers[i].nsources; k++)
+			if (layers[i].sources[k].nowned && survives(layers, n, i, layers[i].sources[k].path))
+				for (m = 0; m < layers[i].sources[k].nowned; m++)
+					set[total++] = layers[i].sources[k].owned[m];
+	qsort(set, total, sizeof(*set), cmp_u64);
+	for (i = 0, keep = 0; i < v->pkgs.n; i++) {
+		struct pkg *p = &v->pkgs.v[i];
+		const char *bang;
+
+		if (is_language(p) && p->path) {
+			/* A jar inside a jar belongs to whoever owns the outer file. */
+			bang = strchr(p->path, '!');
+			strbuf_reset(&path);
+			strbuf_add(&path, p->path, bang ? (size_t)(bang - p->path) : strlen(p->path));
+			h = layer_path_hash(path.buf);
+			if (bsearch(&h, set, total, sizeof(h), cmp_u64)) {
+				pkg_release(p);
+				v->os_owned++;
+				continue;
+			}
+		}
+		v->pkgs.v[keep++] = *p;
+	}
+	v->pkgs.n = keep;
+	free(set);
+	strbuf_release(&path);
+	return 0;
+}
+
 int view_merge(struct image_view *out, struct layer_result *layers, const char *const *ids, size_t n)
 {
 	int rc;
@@ -287,8 +356,8 @@ int view_merge(struct image_view *out, struct layer_result *layers, const char *
 	out->gaps = json_array();
 	if (!out->sources || !out->gaps)
 		return err_set(ERR_NOMEM, "out of memory");
-	if ((rc = merge_sources(out, layers, ids, n)) < 0 || (rc = merge_secrets(out, layers, ids, n)) < 0 ||
-	    (rc = detect_os(out, layers, n)) < 0) {
+	if ((rc = merge_sources(out, layers, ids, n)) < 0 || (rc = drop_os_owned(out, layers, n)) < 0 ||
+	    (rc = merge_secrets(out, layers, ids, n)) < 0 || (rc = detect_os(out, layers, n)) < 0) {
 		view_release(out);
 		return rc;
 	}

@@ -24,6 +24,7 @@ struct image_view {
 	struct secret_list secrets; /* layer and removed set on each */
 	json_t *sources;            /* [{path, handler, layer, packages, evidence, error?}] */
 	json_t *gaps;               /* [{scope, reason}] */
+	size_t os_owned;            /* language packages left out: their files belong to OS packages */
 };
 
 /* layer_ids[i] names layers[i] (its diff id). */
