@@ -206,3 +206,33 @@ void log_msg(enum log_level level, const char *fmt, ...)
 	pthread_mutex_unlock(&log_lock);
 	strbuf_release(&line);
 }
+
+void log_file_msg(const char *fmt, ...)
+{
+	struct strbuf line = STRBUF_INIT;
+	char stamp[32];
+	struct tm tm;
+	time_t now;
+	va_list ap;
+
+	if (!log_file)
+		return;
+	va_start(ap, fmt);
+	if (strbuf_vaddf(&line, fmt, ap) < 0) {
+		va_end(ap);
+		strbuf_release(&line);
+		return;
+	}
+	va_end(ap);
+	pthread_mutex_lock(&log_lock);
+	log_scrub_locked(&line);
+	if (log_file) {
+		now = time(NULL);
+		gmtime_r(&now, &tm);
+		strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		fprintf(log_file, "%s request %s\n", stamp, line.buf);
+		fflush(log_file);
+	}
+	pthread_mutex_unlock(&log_lock);
+	strbuf_release(&line);
+}

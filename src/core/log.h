@@ -34,6 +34,9 @@ void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(p
 #define log_info(...) log_msg(LOG_INFO, __VA_ARGS__)
 #define log_debug(...) log_msg(LOG_DEBUG, __VA_ARGS__)
 
+/* A line for the run log only (every HTTP request, for instance); scrubbed like the rest. */
+void log_file_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* Register a secret value (at least 4 bytes) to be scrubbed from all output. */
 int log_secret_add(const char *value, size_t len);
 /* Replace registered secrets in sb.  Returns the number of replacements. */

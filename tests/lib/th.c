@@ -3,6 +3,8 @@
 #include "th.h"
 
 #include <errno.h>
+#include <poll.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -237,4 +239,53 @@ void th_result_release(struct th_result *res)
 {
 	strbuf_release(&res->out);
 	strbuf_release(&res->err);
+}
+
+void th_server_start(struct th_server *srv, const char *const *argv)
+{
+	char line[64];
+	size_t n = 0;
+	int out[2];
+	pid_t pid;
+
+	ck_assert(pipe(out) == 0);
+	fflush(NULL);
+	pid = fork();
+	ck_assert(pid >= 0);
+	if (pid == 0) {
+		dup2(out[1], 1);
+		close(out[0]);
+		execvp(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	close(out[1]);
+	while (n < sizeof(line) - 1) {
+		struct pollfd p = { out[0], POLLIN, 0 };
+		ssize_t r;
+
+		if (poll(&p, 1, 20000) <= 0)
+			break;
+		r = read(out[0], line + n, 1);
+		if (r <= 0 || line[n] == '\n')
+			break;
+		n++;
+	}
+	line[n] = 0;
+	close(out[0]);
+	srv->pid = pid;
+	srv->port = atoi(line);
+	if (srv->port <= 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		ck_abort_msg("server %s did not say its port (got '%s')", argv[0], line);
+	}
+}
+
+void th_server_stop(struct th_server *srv)
+{
+	if (srv->pid > 0) {
+		kill(srv->pid, SIGTERM);
+		waitpid(srv->pid, NULL, 0);
+		srv->pid = 0;
+	}
 }

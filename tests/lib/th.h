@@ -57,6 +57,18 @@ void th_run(struct th_result *res, const char *const *argv, const char *const *e
 void th_vetter(struct th_result *res, const char *const *env, const char *first, ...);
 void th_result_release(struct th_result *res);
 
+/*
+ * Start a server process that prints its port on the first line of its
+ * standard output; returns the port (aborts the test when none comes within
+ * 20 s).  th_server_stop kills it and waits for it.
+ */
+struct th_server {
+	int pid;
+	int port;
+};
+void th_server_start(struct th_server *srv, const char *const *argv);
+void th_server_stop(struct th_server *srv);
+
 /* Assert a result's exit status, printing its output when it differs. */
 #define th_assert_status(res, want)                                                                                  \
 	ck_assert_msg((res)->status == (want), "exit status %d, expected %d\nstdout:\n%s\nstderr:\n%s", (res)->status, \
