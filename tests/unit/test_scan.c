@@ -306,6 +306,92 @@ START_TEST(scratch_image_is_not_assessable)
 }
 END_TEST
 
+/*
+ * An engagement whose images come as an OCI layout, an OCI archive, a docker
+ * archive (the same image, so its layers are read once and then come from
+ * the cache) and a damaged archive: the damaged one is a gap, the others are
+ * scanned, the deleted key is a finding, and no key material reaches the store.
+ */
+START_TEST(engagement_scans_images_and_keeps_going)
+{
+	char *dir = th_tmpdir(), *layout, *eng = pathf(dir, "deal.yaml"), *out = pathf(dir, "out");
+	char *store = pathf(dir, "deal.vetter"), *json = pathf(dir, "out/findings.json"), *bad = pathf(dir, "broken.tar");
+	struct strbuf key = STRBUF_INIT, src = STRBUF_INIT, dst = STRBUF_INIT, yaml = STRBUF_INIT, text = STRBUF_INIT;
+	struct th_result res;
+	json_t *doc = NULL, *f;
+	size_t i;
+	int secrets = 0, gaps = 0;
+
+	layout = build_layered(dir, &key);
+	strbuf_addf(&src, "oci:%s:app", layout);
+	strbuf_addf(&dst, "oci-archive:%s/app.oci.tar:app", dir);
+	{
+		const char *argv[] = { "skopeo", "copy", "--insecure-policy", src.buf, dst.buf, NULL };
+
+		run_ok(argv);
+	}
+	strbuf_reset(&dst);
+	strbuf_addf(&dst, "docker-archive:%s/app.docker.tar:example/app:1", dir);
+	{
+		const char *argv[] = { "skopeo", "copy", "--insecure-policy", src.buf, dst.buf, NULL };
+
+		run_ok(argv);
+	}
+	th_write(bad, "this is not a tar archive at all");
+	strbuf_addf(&yaml,
+		    "name: Deal\nclient: Buyer\nas_of: 2026-11-15\ncompanies:\n"
+		    "  - id: t\n    name: Target\n    role: target\n    sources:\n"
+		    "      - type: images\n        refs: [oci-dir:layout:app, oci-archive:app.oci.tar:app, "
+		    "docker-archive:app.docker.tar, docker-archive:broken.tar]\n");
+	th_write(eng, yaml.buf);
+	th_vetter(&res, NULL, "run", eng, "--out", out, NULL);
+	th_assert_status(&res, 3);
+	th_result_release(&res);
+	th_read(json, &text);
+	ck_assert_int_eq(jsonx_parse(text.buf, text.len, json, &doc), 0);
+	json_array_foreach(json_object_get(doc, "findings"), i, f) {
+		if (!strcmp(jsonx_strz(f, "kind"), "secret")) {
+			secrets++;
+			ck_assert_str_eq(jsonx_strz(f, "presence"), "removed-but-recoverable");
+		}
+		if (!strcmp(jsonx_strz(f, "kind"), "gap") && strstr(jsonx_strz(json_object_get(f, "asset"), "key"), "broken"))
+			gaps++;
+	}
+	ck_assert_int_eq(secrets, 3); /* one per image that holds the key */
+	ck_assert_int_eq(gaps, 1);
+	/* The same layers were read once: the second and third copies of the image came from the cache. */
+	{
+		struct strbuf db = STRBUF_INIT;
+		const char *argv[] = { "sqlite3", NULL,
+				       "SELECT COUNT(*) FROM assets WHERE kind='image' AND doc LIKE '%\"cached\":true%'", NULL };
+
+		strbuf_addf(&db, "%s/store.sqlite", store);
+		argv[1] = db.buf;
+		th_run(&res, argv, NULL, NULL, NULL);
+		th_assert_status(&res, 0);
+		ck_assert_str_eq(res.out.buf, "2\n");
+		th_result_release(&res);
+		strbuf_release(&db);
+	}
+	/* No line of the key body anywhere in the engagement's state. */
+	{
+		const char *line = strchr(key.buf, '\n') + 1;
+		char needle[41];
+		const char *argv[] = { "grep", "-rlaF", "--", needle, store, NULL };
+
+		memcpy(needle, line, 40);
+		needle[40] = 0;
+		th_run(&res, argv, NULL, NULL, NULL);
+		ck_assert_msg(res.status == 1, "key material found in %s", res.out.buf);
+		th_result_release(&res);
+	}
+	json_decref(doc);
+	strbuf_release(&key), strbuf_release(&src), strbuf_release(&dst), strbuf_release(&yaml), strbuf_release(&text);
+	th_rm_rf(dir);
+	free(dir), free(layout), free(eng), free(out), free(store), free(json), free(bad);
+}
+END_TEST
+
 Suite *scan_suite(void)
 {
 	Suite *s = suite_create("scan");
@@ -318,7 +404,10 @@ Suite *scan_suite(void)
 	if (th_have_tool("final_view_follows_whiteouts", "openssl") && th_have_tool("scan tests", "umoci")) {
 		tcase_add_test(tc, final_view_follows_whiteouts_and_keeps_deleted_secrets);
 		tcase_add_test(tc, scratch_image_is_not_assessable);
+		if (th_have_tool("engagement_scans_images", "skopeo"))
+			tcase_add_test(tc, engagement_scans_images_and_keeps_going);
 	}
 	suite_add_tcase(s, tc);
 	return s;
 }
+
