@@ -70,6 +70,22 @@ static int dpkg_list_owned(const char *path, const char *buf, size_t len, struct
 	return rc;
 }
 
+static int rpm_file(void *ctx, const char *dir, size_t dlen, const char *base, size_t blen)
+{
+	char full[8200];
+
+	if (dlen + blen >= sizeof(full))
+		return 0;
+	memcpy(full, dir, dlen);
+	memcpy(full + dlen, base, blen);
+	return owned_add(ctx, full, dlen + blen);
+}
+
+static int rpm_owned(const char *path, const char *buf, size_t len, struct owned_list *out)
+{
+	return pkgdb_rpm_files(path, buf, len, rpm_file, out);
+}
+
 /* lib/apk/db/installed: "F:folder" then "R:file" lines. */
 static int apk_owned(const char *path, const char *buf, size_t len, struct owned_list *out)
 {
@@ -104,7 +120,7 @@ static const struct path_handler handlers[] = {
 	{ "dpkg", pkgdb_dpkg_is_db_path, 64 * MB, pkgdb_dpkg, 1, NULL },
 	{ "dpkg-files", dpkg_list_match, 16 * MB, NULL, 0, dpkg_list_owned },
 	{ "apk", pkgdb_apk_is_db_path, 64 * MB, pkgdb_apk, 1, apk_owned },
-	{ "rpm", pkgdb_rpm_is_db_path, 512 * MB, pkgdb_rpm, 1, NULL },
+	{ "rpm", pkgdb_rpm_is_db_path, 512 * MB, pkgdb_rpm, 1, rpm_owned },
 	{ "python", pkgdb_python_is_metadata_path, 4 * MB, pkgdb_python_metadata, 0, NULL },
 	{ "npm-lock", pkgdb_npm_is_lock_path, 64 * MB, pkgdb_npm_lock, 1, NULL },
 	{ "npm", pkgdb_npm_is_package_json_path, 4 * MB, pkgdb_npm_package_json, 0, NULL },

@@ -120,6 +120,18 @@ int pkgdb_rpm(struct pkg_list *out, const char *path, const char *buf, size_t le
 	return err_set(ERR_PARSE, "%s: not an rpm database (no SQLite, NDB or Berkeley DB hash magic)", path);
 }
 
+int pkgdb_rpm_files(const char *path, const char *buf, size_t len, rpm_file_fn fn, void *ctx)
+{
+	struct pkg_list tmp = { NULL, 0, 0 };
+	int rc;
+
+	rpmdb_collect_files(fn, ctx);
+	rc = pkgdb_rpm(&tmp, path, buf, len);
+	rpmdb_collect_files(NULL, NULL);
+	pkg_list_release(&tmp);
+	return rc < 0 ? rc : 0;
+}
+
 int pkgdb_rpm_is_db_path(const char *path)
 {
 	static const char *const dirs[] = { "var/lib/rpm/", "usr/lib/sysimage/rpm/" };

@@ -44,6 +44,18 @@
  */
 int rpm_header_decode(const unsigned char *blob, size_t len, struct pkg *out);
 
+/* Called for each file a package owns: folder (with its trailing '/') and name. */
+typedef int (*rpm_file_fn)(void *ctx, const char *dir, size_t dlen, const char *base, size_t blen);
+/* Every file the header's package owns. */
+int rpm_header_files(const unsigned char *blob, size_t len, rpm_file_fn fn, void *ctx);
+/*
+ * Every file every package of the database owns (for leaving language
+ * packages the OS owns to the OS package).  gpg-pubkey entries own none.
+ */
+int pkgdb_rpm_files(const char *path, const char *buf, size_t len, rpm_file_fn fn, void *ctx);
+/* Internal to the readers: also hand files to fn while reading (NULL to stop). */
+void rpmdb_collect_files(rpm_file_fn fn, void *ctx);
+
 /* Each reads one format and appends its packages, with pkg.path = path;
  * gpg-pubkey pseudo packages (imported keys) are skipped.  Returns the
  * number of packages appended. */

@@ -283,16 +283,14 @@ static int split_sourcerpm(const char *s, char **name, char **version)
 	return 0;
 }
 
-int rpm_header_decode(const unsigned char *blob, size_t len, struct pkg *out)
+/* Check a header blob's counts, every entry and its region, and set up h. */
+static int hdr_open(const unsigned char *blob, size_t len, struct hdr *hp)
 {
-	struct strbuf ver = STRBUF_INIT;
-	char *version = NULL, *release = NULL, *srpm = NULL;
 	struct entry e;
 	struct hdr h;
 	uint32_t i;
-	int rc = 0;
+	int rc;
 
-	memset(out, 0, sizeof(*out));
 	/* A header as it sits in a .rpm file starts with magic and 4 reserved bytes. */
 	if (len >= 8 && blob[0] == 0x8e && blob[1] == 0xad && blob[2] == 0xe8) {
 		blob += 8;
@@ -318,7 +316,92 @@ int rpm_header_decode(const unsigned char *blob, size_t len, struct pkg *out)
 		if (i == 0 && (rc = check_region(&h, &e)) < 0)
 			return rc;
 	}
+	*hp = h;
+	return 0;
+}
 
+/* Files: DIRNAMES[DIRINDEXES[i]] + BASENAMES[i] (or, in rpm 3 headers, OLDFILENAMES). */
+#define TAG_OLDFILENAMES 1027
+#define TAG_DIRINDEXES 1116
+#define TAG_BASENAMES 1117
+#define TAG_DIRNAMES 1118
+
+/* The n strings of a string array entry, as pointers into the data store. */
+static int string_array(const struct hdr *h, const struct entry *e, const char ***out)
+{
+	const char **v;
+	const unsigned char *p = h->data + e->off, *end = h->data + h->dl;
+	uint32_t i;
+
+	if (e->type != T_STRING_ARRAY)
+		return err_set(ERR_PARSE, "rpm header: tag %u is not a string array", e->tag);
+	v = calloc(e->count, sizeof(*v));
+	if (!v)
+		return err_set(ERR_NOMEM, "out of memory");
+	for (i = 0; i < e->count; i++) {
+		const unsigned char *nul = memchr(p, 0, (size_t)(end - p));
+
+		if (!nul) {
+			free(v);
+			return err_set(ERR_PARSE, "rpm header: tag %u: string %u runs past the data store", e->tag, i);
+		}
+		v[i] = (const char *)p;
+		p = nul + 1;
+	}
+	*out = v;
+	return 0;
+}
+
+int rpm_header_files(const unsigned char *blob, size_t len, rpm_file_fn fn, void *ctx)
+{
+	const char **dirs = NULL, **bases = NULL;
+	struct entry di, bn, dn;
+	struct hdr h;
+	uint32_t i, k;
+	int rc;
+
+	if ((rc = hdr_open(blob, len, &h)) < 0)
+		return rc;
+	if (!find_tag(&h, TAG_BASENAMES, &bn)) {
+		if (!find_tag(&h, TAG_OLDFILENAMES, &bn))
+			return 0; /* a package without files */
+		if ((rc = string_array(&h, &bn, &bases)) < 0)
+			return rc;
+		for (i = 0; i < bn.count && rc == 0; i++)
+			rc = fn(ctx, "", 0, bases[i], strlen(bases[i]));
+		free(bases);
+		return rc;
+	}
+	if (!find_tag(&h, TAG_DIRINDEXES, &di) || !find_tag(&h, TAG_DIRNAMES, &dn) || di.type != T_INT32 ||
+	    di.count != bn.count)
+		return err_set(ERR_PARSE, "rpm header: BASENAMES without matching DIRINDEXES and DIRNAMES");
+	if ((rc = string_array(&h, &bn, &bases)) < 0 || (rc = string_array(&h, &dn, &dirs)) < 0)
+		goto cleanup;
+	for (i = 0; i < bn.count && rc == 0; i++) {
+		k = be32(h.data + di.off + (size_t)i * 4);
+		if (k >= dn.count) {
+			rc = err_set(ERR_PARSE, "rpm header: file %u names directory %u of %u", i, k, dn.count);
+			break;
+		}
+		rc = fn(ctx, dirs[k], strlen(dirs[k]), bases[i], strlen(bases[i]));
+	}
+cleanup:
+	free(dirs);
+	free(bases);
+	return rc;
+}
+
+int rpm_header_decode(const unsigned char *blob, size_t len, struct pkg *out)
+{
+	struct strbuf ver = STRBUF_INIT;
+	char *version = NULL, *release = NULL, *srpm = NULL;
+	struct entry e;
+	struct hdr h;
+	int rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = hdr_open(blob, len, &h)) < 0)
+		return rc;
 	out->type = PKG_RPM;
 	if ((rc = need_string(&h, TAG_NAME, "NAME", &out->name)) < 0 ||
 	    (rc = need_string(&h, TAG_VERSION, "VERSION", &version)) < 0 ||
@@ -352,11 +435,24 @@ cleanup:
 	return rc;
 }
 
+/* Set by pkgdb_rpm_files: the readers then also hand every package's files over. */
+static _Thread_local rpm_file_fn files_fn;
+static _Thread_local void *files_ctx;
+
+void rpmdb_collect_files(rpm_file_fn fn, void *ctx)
+{
+	files_fn = fn;
+	files_ctx = ctx;
+}
+
 int rpmdb_add_blob(struct pkg_list *l, const char *path, unsigned long recno, const unsigned char *blob,
 		   size_t len)
 {
 	struct pkg p;
 	int rc;
+
+	if (files_fn && (rc = rpm_header_files(blob, len, files_fn, files_ctx)) < 0)
+		return err_prefix(rc, "%s: package record %lu", path, recno);
 
 	if ((rc = rpm_header_decode(blob, len, &p)) < 0)
 		return err_prefix(rc, "%s: package record %lu", path, recno);

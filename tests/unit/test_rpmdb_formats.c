@@ -116,12 +116,25 @@ END_TEST
 
 static const char *const specs[][2] = {
 	{ "vt-alpha.spec", "Name: vt-alpha\nVersion: 1.2.3\nRelease: 4.el9\nEpoch: 2\nSummary: t\nLicense: MIT\n"
-			   "Vendor: Vetter Test\nBuildArch: noarch\n%description\nt\n%files\n" },
+			   "Vendor: Vetter Test\nBuildArch: noarch\n%description\nt\n%install\n"
+			   "mkdir -p %{buildroot}/usr/lib/python3.9/site-packages/vt_alpha-1.0.dist-info %{buildroot}/usr/bin\n"
+			   "echo x > %{buildroot}/usr/lib/python3.9/site-packages/vt_alpha-1.0.dist-info/METADATA\n"
+			   "echo y > %{buildroot}/usr/bin/vt-alpha\n"
+			   "%files\n/usr/bin/vt-alpha\n/usr/lib/python3.9/site-packages/vt_alpha-1.0.dist-info\n" },
 	{ "vt-bravo.spec", "Name: vt-bravo\nVersion: 0.9\nRelease: 1\nSummary: t\nLicense: GPL-2.0-or-later\n"
 			   "%description\nt\n%files\n" },
 	{ "vt-charlie.spec", "Name: vt-charlie\nVersion: 3.0\nRelease: 1%{?dist}\nEpoch: 0\nSummary: t\n"
 			     "License: ASL 2.0\nVendor: J\xc3\xb6rg GmbH\nBuildArch: noarch\n%description\nt\n%files\n" },
 };
+
+static int collect_file(void *ctx, const char *dir, size_t dlen, const char *base, size_t blen)
+{
+	struct strbuf *sb = ctx;
+
+	strbuf_add(sb, dir, dlen);
+	strbuf_add(sb, base, blen);
+	return strbuf_addch(sb, '\n');
+}
 
 static void run_ok(const char *const *argv, struct strbuf *out)
 {
@@ -235,6 +248,29 @@ START_TEST(sqlite_made_by_rpm)
 	ck_assert_uint_eq(seen, 3);
 	sort_lines(&got);
 	ck_assert_uint_gt(want.len, 0);
+	ck_assert_str_eq(got.buf, want.buf);
+
+	/* The files the packages own, as rpm -qal lists them. */
+	strbuf_reset(&want);
+	strbuf_reset(&got);
+	{
+		const char *argv[] = { "rpm", "--root", root, "--dbpath", "/usr/lib/sysimage/rpm", "--define",
+				       "_db_backend sqlite", "-qal", NULL };
+
+		run_ok(argv, &want);
+	}
+	ck_assert_int_eq(pkgdb_rpm_files("usr/lib/sysimage/rpm/rpmdb.sqlite", db.buf, db.len, collect_file, &got), 0);
+	{
+		/* rpm says "(contains no files)" for the packages without any. */
+		char *x;
+
+		while ((x = strstr(want.buf, "(contains no files)\n")))
+			memmove(x, x + 20, strlen(x + 20) + 1);
+		want.len = strlen(want.buf);
+	}
+	sort_lines(&want);
+	sort_lines(&got);
+	ck_assert_msg(strstr(want.buf, "/usr/bin/vt-alpha\n") != NULL, "%s", want.buf);
 	ck_assert_str_eq(got.buf, want.buf);
 
 	pkg_list_release(&l);

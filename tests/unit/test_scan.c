@@ -392,6 +392,45 @@ START_TEST(engagement_scans_images_and_keeps_going)
 }
 END_TEST
 
+/* A Python package whose files a Debian package owns is the Debian package's; one pip installed is not. */
+START_TEST(os_owned_language_packages_are_left_to_the_os)
+{
+	char *dir = th_tmpdir(), *mkimage = th_repo_path("tests/lib/mkimage.sh"), *layout = pathf(dir, "layout");
+	char *layer = pathf(dir, "l.tar.gz");
+	struct strbuf ref = STRBUF_INIT, pk = STRBUF_INIT;
+	struct th_result res;
+	json_t *doc = NULL, *p;
+	size_t i;
+	const char *argv[] = { "sh", mkimage, layout, "py", layer, NULL };
+
+	mktar(dir, "l.tar.gz",
+	      "[{\"path\": \"etc/os-release\", \"content\": \"ID=debian\\nVERSION_ID=12\\n\"},"
+	      " {\"path\": \"var/lib/dpkg/status\", \"content\": \"Package: python3-requests\\nStatus: install ok installed\\n"
+	      "Version: 2.28.1+dfsg-1\\nArchitecture: all\\nSource: requests\\n\\n\"},"
+	      " {\"path\": \"var/lib/dpkg/info/python3-requests.list\", \"content\": \"/.\\n/usr\\n"
+	      "/usr/lib/python3/dist-packages/requests-2.28.1.egg-info\\n"
+	      "/usr/lib/python3/dist-packages/requests-2.28.1.egg-info/PKG-INFO\\n\"},"
+	      " {\"path\": \"usr/lib/python3/dist-packages/requests-2.28.1.egg-info/PKG-INFO\", \"content\": "
+	      "\"Metadata-Version: 2.1\\nName: requests\\nVersion: 2.28.1\\n\\n\"},"
+	      " {\"path\": \"usr/local/lib/python3.11/dist-packages/flask-2.0.0.dist-info/METADATA\", \"content\": "
+	      "\"Metadata-Version: 2.1\\nName: flask\\nVersion: 2.0.0\\n\\n\"}]");
+	run_ok(argv);
+	strbuf_addf(&ref, "oci-dir:%s:py", layout);
+	th_vetter(&res, NULL, "inventory", ref.buf, "--format", "json", NULL);
+	th_assert_status(&res, 0);
+	ck_assert_int_eq(jsonx_parse(res.out.buf, res.out.len, "inventory", &doc), 0);
+	json_array_foreach(json_object_get(doc, "packages"), i, p)
+		strbuf_addf(&pk, "%s %s %s\n", jsonx_strz(p, "type"), jsonx_strz(p, "name"), jsonx_strz(p, "version"));
+	ck_assert_str_eq(pk.buf, "deb python3-requests 2.28.1+dfsg-1\npypi flask 2.0.0\n");
+	ck_assert_int_eq(jsonx_int(json_object_get(doc, "image"), "os_owned_language_packages", -1), 1);
+	th_result_release(&res);
+	json_decref(doc);
+	strbuf_release(&ref), strbuf_release(&pk);
+	th_rm_rf(dir);
+	free(dir), free(mkimage), free(layout), free(layer);
+}
+END_TEST
+
 Suite *scan_suite(void)
 {
 	Suite *s = suite_create("scan");
@@ -404,6 +443,7 @@ Suite *scan_suite(void)
 	if (th_have_tool("final_view_follows_whiteouts", "openssl") && th_have_tool("scan tests", "umoci")) {
 		tcase_add_test(tc, final_view_follows_whiteouts_and_keeps_deleted_secrets);
 		tcase_add_test(tc, scratch_image_is_not_assessable);
+		tcase_add_test(tc, os_owned_language_packages_are_left_to_the_os);
 		if (th_have_tool("engagement_scans_images", "skopeo"))
 			tcase_add_test(tc, engagement_scans_images_and_keeps_going);
 	}
