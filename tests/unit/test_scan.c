@@ -431,6 +431,41 @@ START_TEST(os_owned_language_packages_are_left_to_the_os)
 }
 END_TEST
 
+/* A symlink loop where the release file should be, and a package database over its size limit: gaps, not crashes. */
+START_TEST(loops_and_oversized_databases_are_gaps)
+{
+	char *dir = th_tmpdir(), *mkimage = th_repo_path("tests/lib/mkimage.sh"), *layout = pathf(dir, "layout");
+	char *layer = pathf(dir, "l.tar.gz");
+	struct strbuf ref = STRBUF_INIT;
+	struct th_result res;
+	json_t *doc = NULL, *g;
+	size_t i;
+	int loop = 0, big = 0;
+	const char *argv[] = { "sh", mkimage, layout, "bad", layer, NULL };
+
+	mktar(dir, "l.tar.gz",
+	      "[{\"path\": \"etc/os-release\", \"type\": \"symlink\", \"link\": \"../usr/lib/os-release\"},"
+	      " {\"path\": \"usr/lib/os-release\", \"type\": \"symlink\", \"link\": \"/etc/os-release\"},"
+	      " {\"path\": \"var/lib/dpkg/status\", \"zeros\": 70000000}]");
+	run_ok(argv);
+	strbuf_addf(&ref, "oci-dir:%s:bad", layout);
+	th_vetter(&res, NULL, "inventory", ref.buf, "--format", "json", NULL);
+	th_assert_status(&res, 3);
+	ck_assert_int_eq(jsonx_parse(res.out.buf, res.out.len, "inventory", &doc), 0);
+	json_array_foreach(json_object_get(doc, "gaps"), i, g) {
+		loop += strstr(jsonx_strz(g, "reason"), "symlink loop") != NULL;
+		big += strstr(jsonx_strz(g, "reason"), "read limit") != NULL;
+	}
+	ck_assert_msg(loop >= 1 && big == 1, "%s", res.out.buf);
+	ck_assert_str_eq(jsonx_strz(doc, "not_assessable") ? "set" : "unset", "set");
+	th_result_release(&res);
+	json_decref(doc);
+	strbuf_release(&ref);
+	th_rm_rf(dir);
+	free(dir), free(mkimage), free(layout), free(layer);
+}
+END_TEST
+
 Suite *scan_suite(void)
 {
 	Suite *s = suite_create("scan");
@@ -444,6 +479,7 @@ Suite *scan_suite(void)
 		tcase_add_test(tc, final_view_follows_whiteouts_and_keeps_deleted_secrets);
 		tcase_add_test(tc, scratch_image_is_not_assessable);
 		tcase_add_test(tc, os_owned_language_packages_are_left_to_the_os);
+		tcase_add_test(tc, loops_and_oversized_databases_are_gaps);
 		if (th_have_tool("engagement_scans_images", "skopeo"))
 			tcase_add_test(tc, engagement_scans_images_and_keeps_going);
 	}
