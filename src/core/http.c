@@ -374,8 +374,10 @@ static int request(struct http_client *c, const struct http_request *req, http_s
 	memset(resp, 0, sizeof(*resp));
 	strbuf_init(&resp->body, c->opt.max_body ? c->opt.max_body + 1 : HTTP_DEFAULT_MAX_BODY + 1);
 	strbuf_init(&resp->headers, 256 * 1024);
-	if (!method_allowed(req, method))
+	if (!method_allowed(req, method)) {
+		http_response_release(resp);
 		return err_set(ERR_DENIED, "HTTP %s refused: vetter only reads", method);
+	}
 	c->body = &resp->body;
 	c->hdrs = &resp->headers;
 	c->sink = sink;
@@ -467,6 +469,9 @@ cleanup:
 	c->body = NULL;
 	c->hdrs = NULL;
 	c->sink = NULL;
+	/* On failure nothing is left for the caller to release. */
+	if (rc < 0)
+		http_response_release(resp);
 	return rc;
 }
 

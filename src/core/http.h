@@ -74,7 +74,7 @@ typedef int (*http_sink)(void *ctx, const void *data, size_t len);
 int http_client_new(struct http_client **out, const struct http_options *opt);
 void http_client_free(struct http_client *c);
 
-/* The whole body into resp->body (up to max_body). */
+/* The whole body into resp->body (up to max_body).  On failure resp holds nothing to release. */
 int http_do(struct http_client *c, const struct http_request *req, struct http_response *resp);
 /* The body through sink instead of memory; resp->body stays empty. */
 int http_stream(struct http_client *c, const struct http_request *req, http_sink sink, void *ctx,
