@@ -129,8 +129,8 @@ static int db_import(struct vulndb *db, int argc, char **argv, int first)
 		return cmd_usage_error("db", "db import %s takes one file", kind);
 	for (i = first + 1; i < argc; i++) {
 		if ((rc = fn(db, argv[i], &io, &st)) < 0)
-			return cmd_fail(rc == ERR_NOMEM ? EXIT_FATAL : rc == ERR_IO || rc == ERR_NOTFOUND ? EXIT_USAGE
-													  : EXIT_FATAL);
+			/* The input is unreadable or not of the kind named: the command line's fault. */
+			return cmd_fail(rc == ERR_NOMEM || rc == ERR_FAIL ? EXIT_FATAL : EXIT_USAGE);
 		print_stats(kind, argv[i], &st);
 		refused += st.refused > 0;
 	}
