@@ -288,10 +288,10 @@ static int do_lookup(struct run *r, const struct vm_target *t, struct lookup *l)
 			struct strbuf why = STRBUF_INIT;
 			char q[80];
 
-			strbuf_addf(&why, "installed version '%s' cannot be parsed as a %s version, so %zu advisories for %s in "
-					  "%s could not be checked",
+			strbuf_addf(&why, "installed version %s cannot be parsed by the %s rules, so %zu advisory record%s for %s in %s "
+					  "could not be checked",
 				    ver_quote(q, sizeof(q), l->version), ver_scheme_name(t->scheme), json_array_size(rows),
-				    l->name, eco);
+				    json_array_size(rows) == 1 ? "" : "s", l->name, eco);
 			l->bad_version = strbuf_detach(&why, NULL);
 		}
 		json_array_foreach(rows, i, row) {

@@ -125,14 +125,26 @@ int vm_evaluate(const struct vm_target *t, const char *ecosystem, const char *ra
 {
 	struct range_state st;
 	const char *best_fix = NULL, *any_fix = NULL, *fix;
-	char *copy = NULL, *p, *nl;
+	char *copy = NULL, *with_epoch = NULL, *p, *nl;
 	int affected = 0, modular = 0, hit, r, rc = 0;
 
 	*verdict = VM_NOT_AFFECTED;
 	*fixed = NULL;
 	memset(&st, 0, sizeof(st));
-	if (!(copy = strdup(ranges)))
+	/* The installed RPM always has an epoch: 0 when the rpm database has none. */
+	if (t->scheme == VER_RPM && !has_epoch(version)) {
+		size_t n = strlen(version);
+
+		if (!(with_epoch = malloc(n + 3)))
+			return err_set(ERR_NOMEM, "out of memory");
+		memcpy(with_epoch, "0:", 2);
+		memcpy(with_epoch + 2, version, n + 1);
+		version = with_epoch;
+	}
+	if (!(copy = strdup(ranges))) {
+		free(with_epoch);
 		return err_set(ERR_NOMEM, "out of memory");
+	}
 	modular = util_has_prefix(copy, "m\n") || strstr(copy, "\nm\n");
 	if (t->scheme == VER_RPM && modular != (strstr(version, ".module") != NULL)) {
 		*verdict = VM_NOT_APPLICABLE;
@@ -160,7 +172,8 @@ int vm_evaluate(const struct vm_target *t, const char *ecosystem, const char *ra
 			continue;
 		}
 		if (tag == 'v') {
-			if (!strcmp(v, version))
+			/* The schema's IncludedInVersions: the string as written (an RPM's without the added 0:). */
+			if (!strcmp(v, version) || (with_epoch && !strcmp(v, with_epoch + 2)))
 				affected = 1;
 			continue;
 		}
@@ -219,5 +232,6 @@ int vm_evaluate(const struct vm_target *t, const char *ecosystem, const char *ra
 	}
 cleanup:
 	free(copy);
+	free(with_epoch);
 	return rc;
 }
