@@ -216,9 +216,12 @@ static int db_update(struct vulndb *db, const struct db_opts *o)
 	uo.done = on_update;
 	uo.ctx = &failed;
 	rc = vulndb_update(db, &uo);
-	if (rc == ERR_USAGE && !failed)
-		return cmd_fail(EXIT_USAGE);
-	return rc < 0 || failed ? EXIT_FATAL : EXIT_DONE;
+	if (rc == 0)
+		return EXIT_DONE;
+	/* A URL the download rules refuse, or nothing to fetch, is the command line's fault. */
+	if (!failed)
+		return cmd_fail(rc == ERR_USAGE ? EXIT_USAGE : EXIT_FATAL);
+	return rc == ERR_USAGE ? EXIT_USAGE : EXIT_FATAL;
 }
 
 int cmd_db(int argc, char **argv)
