@@ -91,6 +91,83 @@ static int severity_list(const json_t *v, const char *where)
 	return 0;
 }
 
+static int add_item(struct strbuf *out, char tag, const char *v)
+{
+	int rc;
+
+	if ((rc = strbuf_addch(out, tag)) < 0 || (rc = strbuf_addstr(out, v)) < 0 || (rc = strbuf_addch(out, '\n')) < 0)
+		return rc == ERR_LIMIT ? err_set(ERR_LIMIT, "the record's ranges are over %zu bytes", OSV_RANGES_MAX) : rc;
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* One line "tag value" for each distinct string of v[0..n-1], sorted, skip left out. */
+static int add_set(struct strbuf *out, char tag, const char **v, size_t n, const char *skip)
+{
+	size_t i;
+	int rc = 0;
+
+	qsort(v, n, sizeof(*v), cmp_str);
+	for (i = 0; i < n && rc == 0; i++)
+		if (!(i && !strcmp(v[i], v[i - 1])) && !(skip && !strcmp(v[i], skip)))
+			rc = add_item(out, tag, v[i]);
+	return rc;
+}
+
+int osv_facts(const struct osv_record *r, struct strbuf *out)
+{
+	static const char *const lists[] = { "aliases", "upstream", "related" };
+	const char *summary = jsonx_strz(r->doc, "summary"), **all = NULL, **cves = NULL;
+	size_t na = 0, nc = 0, i, k, total = 0;
+	json_t *v;
+	int rc;
+
+	for (k = 0; k < 3; k++)
+		total += json_array_size(json_object_get(r->doc, lists[k]));
+	if (!(all = malloc((total + 1) * sizeof(*all))) || !(cves = malloc((total + 1) * sizeof(*cves)))) {
+		rc = err_set(ERR_NOMEM, "out of memory");
+		goto cleanup;
+	}
+	/* The summary on one line (it is plain text, one line by the schema; control characters become spaces). */
+	if ((rc = strbuf_addch(out, 's')) < 0)
+		goto cleanup;
+	for (i = 0; summary[i] && rc == 0; i++)
+		rc = strbuf_addch(out, (unsigned char)summary[i] < 0x20 ? ' ' : summary[i]);
+	if (rc < 0 || (rc = strbuf_addch(out, '\n')) < 0 || (rc = add_item(out, 'i', r->id)) < 0)
+		goto cleanup;
+	json_array_foreach(json_object_get(r->doc, "aliases"), i, v)
+		if ((rc = add_item(out, 'i', json_string_value(v))) < 0)
+			goto cleanup;
+	if (util_has_prefix(r->id, "CVE-"))
+		cves[nc++] = r->id;
+	for (k = 0; k < 3; k++) {
+		json_array_foreach(json_object_get(r->doc, lists[k]), i, v) {
+			if (k < 2)
+				all[na++] = json_string_value(v);
+			if (util_has_prefix(json_string_value(v), "CVE-"))
+				cves[nc++] = json_string_value(v);
+		}
+	}
+	if ((rc = add_set(out, 'a', all, na, r->id)) < 0 || (rc = add_set(out, 'c', cves, nc, NULL)) < 0)
+		goto cleanup;
+	json_array_foreach(json_object_get(r->doc, "severity"), i, v) {
+		json_t *type = json_object_get(v, "type"), *score = json_object_get(v, "score");
+
+		if (osv_text_ok(json_string_value(type), json_string_length(type), 32) &&
+		    osv_text_ok(json_string_value(score), json_string_length(score), 512) &&
+		    (rc = strbuf_addf(out, "v%s\t%s\n", json_string_value(type), json_string_value(score))) < 0)
+			goto cleanup;
+	}
+cleanup:
+	free(all);
+	free(cves);
+	return rc;
+}
+
 int osv_package_key(struct strbuf *out, const char *ecosystem, const char *name)
 {
 	const char *c;
@@ -111,15 +188,6 @@ int osv_package_key(struct strbuf *out, const char *ecosystem, const char *name)
 		}
 	}
 	return rc;
-}
-
-static int add_item(struct strbuf *out, char tag, const char *v)
-{
-	int rc;
-
-	if ((rc = strbuf_addch(out, tag)) < 0 || (rc = strbuf_addstr(out, v)) < 0 || (rc = strbuf_addch(out, '\n')) < 0)
-		return rc == ERR_LIMIT ? err_set(ERR_LIMIT, "the record's ranges are over %zu bytes", OSV_RANGES_MAX) : rc;
-	return 0;
 }
 
 /* One range into out; *git set when it is a GIT range (left out). */
@@ -216,6 +284,18 @@ static int one_affected(const json_t *a, size_t idx, struct osv_affected *out, s
 		return err_set(ERR_PARSE, "%secosystem_specific is not an object", where);
 	if (json_is_string(json_object_get(es, "rpm_modularity")))
 		modular = 1;
+	if (json_is_string(v = json_object_get(es, "urgency")) && osv_text_ok(json_string_value(v), json_string_length(v), 64) &&
+	    (rc = add_item(&ranges, 'u', json_string_value(v))) < 0)
+		goto cleanup;
+	json_array_foreach(json_object_get(a, "severity"), i, r) {
+		json_t *type = json_object_get(r, "type"), *score = json_object_get(r, "score");
+
+		if (!osv_text_ok(json_string_value(type), json_string_length(type), 32) ||
+		    !osv_text_ok(json_string_value(score), json_string_length(score), 512))
+			continue;
+		if ((rc = strbuf_addf(&ranges, "p%s\t%s\n", json_string_value(type), json_string_value(score))) < 0)
+			goto cleanup;
+	}
 	rs = json_object_get(a, "ranges");
 	if (rs && !json_is_null(rs) && !json_is_array(rs))
 		return err_set(ERR_PARSE, "%sranges is not an array", where);

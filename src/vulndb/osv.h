@@ -21,6 +21,8 @@
  *   x<version>   limit
  *   v<version>   an entry of the versions list
  *   m            the entry is an RPM module stream (ecosystem_specific.rpm_modularity)
+ *   u<word>      Debian's urgency of the entry (ecosystem_specific.urgency)
+ *   p<type>\t<score>  a severity of the entry (affected[].severity)
  *
  * one item a line.  GIT ranges are left out: their events are commit hashes
  * that only the repository's history can order, and vetter matches packages
@@ -70,6 +72,21 @@ struct osv_record {
  */
 int osv_parse(const char *buf, size_t len, struct osv_record *out);
 void osv_record_release(struct osv_record *r);
+
+/*
+ * The few facts of a record that every match reads, stored beside each of
+ * its affected packages so that matching never reads a whole record: lines
+ * of a tag and a value, in this order,
+ *
+ *   s<summary>       one line (control characters made spaces)
+ *   i<id>            the id, then each alias: what groups records of one vulnerability
+ *   a<alias>         aliases and upstream ids, sorted, unique, without the id
+ *   c<CVE id>        CVE ids of the id, aliases, upstream and related, sorted, unique
+ *   v<type>\t<score> each severity[] entry
+ *
+ * appended to out.
+ */
+int osv_facts(const struct osv_record *r, struct strbuf *out);
 
 /* A package name as the ecosystem compares names: PyPI's PEP 503 form
  * ("Foo.Bar_baz" -> "foo-bar-baz"), others unchanged.  Appends to out. */

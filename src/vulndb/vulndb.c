@@ -24,7 +24,8 @@ static const char *const sql_text[Q_COUNT] = {
 	[Q_OSV_PUT] = "INSERT OR REPLACE INTO osv(id, modified, modified_epoch, published, withdrawn, withdrawn_epoch, "
 		      "summary, sha256, origin, doc) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
 	[Q_AFF_DEL] = "DELETE FROM affected WHERE id=?1",
-	[Q_AFF_PUT] = "INSERT INTO affected(id, ecosystem, package, name, ranges) VALUES(?1, ?2, ?3, ?4, ?5)",
+	[Q_AFF_PUT] = "INSERT INTO affected(id, ecosystem, package, name, ranges, withdrawn_epoch, seq, facts)"
+		      " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 	[Q_ALIAS_DEL] = "DELETE FROM alias WHERE id=?1",
 	[Q_ALIAS_PUT] = "INSERT INTO alias(alias, id, kind) VALUES(?1, ?2, ?3)",
 	[Q_TOMB_GET] = "SELECT modified_epoch, modified FROM tombstone WHERE id=?1",
@@ -36,9 +37,11 @@ static const char *const sql_text[Q_COUNT] = {
 	[Q_KEV_PUT] = "INSERT OR REPLACE INTO kev(cve, date_added, due_date, ransomware, vendor, product, name) "
 		      "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	[Q_EPSS_PUT] = "INSERT OR REPLACE INTO epss(cve, score, percentile) VALUES(?1, ?2, ?3)",
-	[Q_LOOKUP] = "SELECT id, ranges FROM affected WHERE ecosystem=?1 AND package=?2 ORDER BY id",
-	[Q_DOC] = "SELECT doc, withdrawn_epoch FROM osv WHERE id=?1",
+	[Q_LOOKUP] = "SELECT id, ranges, withdrawn_epoch, facts FROM affected WHERE ecosystem=?1 AND package=?2 ORDER BY id",
 	[Q_CVE_DOC] = "SELECT doc FROM cve WHERE id=?1",
+	[Q_CVE_JOIN] = "SELECT k.date_added, k.due_date, k.ransomware, k.vendor, k.product, k.name, e.score, e.percentile,"
+		       " c.doc FROM (SELECT ?1 AS id) x LEFT JOIN kev k ON k.cve = x.id LEFT JOIN epss e ON e.cve = x.id"
+		       " LEFT JOIN cve c ON c.id = x.id",
 	[Q_KEV_GET] = "SELECT date_added, due_date, ransomware, vendor, product, name FROM kev WHERE cve=?1",
 	[Q_EPSS_GET] = "SELECT score, percentile FROM epss WHERE cve=?1",
 	[Q_SEEN] = "INSERT OR IGNORE INTO temp.seen(k) VALUES(?1)",
@@ -49,9 +52,12 @@ static const char schema_sql[] =
 	"CREATE TABLE osv(id TEXT NOT NULL UNIQUE, modified TEXT NOT NULL, modified_epoch INTEGER NOT NULL,"
 	" published TEXT, withdrawn TEXT, withdrawn_epoch INTEGER NOT NULL, summary TEXT NOT NULL,"
 	" sha256 TEXT NOT NULL, origin TEXT NOT NULL, doc TEXT NOT NULL);"
-	"CREATE TABLE affected(id TEXT NOT NULL, ecosystem TEXT NOT NULL, package TEXT NOT NULL, name TEXT NOT NULL,"
-	" ranges TEXT NOT NULL);"
-	"CREATE INDEX affected_lookup ON affected(ecosystem, package);"
+	/* All that matching reads: the affected packages, clustered by (ecosystem, package), each with
+	 * the record's withdrawal date and facts (osv_facts) copied in, so a lookup is one range of one
+	 * table and no record is read whole. */
+	"CREATE TABLE affected(ecosystem TEXT NOT NULL, package TEXT NOT NULL, id TEXT NOT NULL, seq INTEGER NOT NULL,"
+	" name TEXT NOT NULL, ranges TEXT NOT NULL, withdrawn_epoch INTEGER NOT NULL, facts TEXT NOT NULL,"
+	" PRIMARY KEY(ecosystem, package, id, seq)) WITHOUT ROWID;"
 	"CREATE INDEX affected_id ON affected(id);"
 	"CREATE TABLE alias(alias TEXT NOT NULL, id TEXT NOT NULL, kind TEXT NOT NULL);"
 	"CREATE INDEX alias_alias ON alias(alias);"
@@ -108,6 +114,11 @@ int vdb_bind_text(sqlite3_stmt *s, int idx, const char *v)
 	int rc = v ? sqlite3_bind_text(s, idx, v, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(s, idx);
 
 	return rc == SQLITE_OK ? 0 : err_set(ERR_NOMEM, "cannot bind a value");
+}
+
+int vdb_bind_int(sqlite3_stmt *s, int idx, int64_t v)
+{
+	return sqlite3_bind_int64(s, idx, (sqlite3_int64)v) == SQLITE_OK ? 0 : err_set(ERR_FAIL, "cannot bind a value");
 }
 
 int vdb_begin(struct vulndb *db)

@@ -193,7 +193,8 @@ struct vulndb_match {
 	const char *name, *version;  /* what was compared: deb source package and source version,
 				      * apk origin, rpm binary name and EVR, else the package itself */
 	const char *id;              /* advisory id */
-	const json_t *aliases;       /* array of strings: other ids of the vulnerability, sorted */
+	const char *const *aliases;  /* other ids of the vulnerability, sorted */
+	size_t naliases;
 	const char *summary;         /* "" when none */
 	const char *fixed;           /* the first fixed version above the installed one; NULL: no fix yet */
 	const char *severity;        /* critical, high, medium, low, info or unknown */
@@ -205,7 +206,7 @@ struct vulndb_match {
 	double cvss_score;           /* the score of that vector; -1 when not from CVSS */
 	const struct vulndb_cve *cves;
 	size_t ncves;
-	const json_t *doc;           /* everything above as the JSON of docs/scan.md */
+	const json_t *doc;           /* everything above as the JSON of docs/scan.md; NULL unless asked for */
 };
 
 /*
@@ -223,7 +224,7 @@ struct vulndb_gap {
 	const char *advisory;    /* scope advisory only */
 	const char *reason;      /* one line naming what is missing and why */
 	size_t packages;         /* os and ecosystem: packages left unmatched */
-	const json_t *doc;       /* the same as JSON */
+	const json_t *doc;       /* the same as JSON; NULL unless asked for */
 };
 
 struct vulndb_match_cb {
@@ -231,6 +232,7 @@ struct vulndb_match_cb {
 	int (*match)(void *ctx, const struct vulndb_match *m);
 	int (*gap)(void *ctx, const struct vulndb_gap *g);
 	void *ctx;
+	int docs; /* also give each match and gap as JSON (doc); costs about a third more time */
 };
 
 /*

@@ -239,20 +239,22 @@ static int osv_insert(struct vulndb *db, const struct osv_record *r, const char 
 {
 	static const char *const lists[] = { "aliases", "upstream", "related" };
 	static const char *const kinds[] = { "alias", "upstream", "related" };
+	struct strbuf facts = STRBUF_INIT;
 	const char *summary = jsonx_str(r->doc, "summary");
 	sqlite3_stmt *s;
 	json_t *v;
 	size_t i, k;
 	int rc;
 
-	if ((rc = vdb_stmt(db, Q_OSV_PUT, &s)) < 0 || (rc = vdb_bind_text(s, 1, r->id)) < 0 ||
-	    (rc = vdb_bind_text(s, 2, r->modified)) < 0 || sqlite3_bind_int64(s, 3, r->modified_epoch) != SQLITE_OK ||
-	    (rc = vdb_bind_text(s, 4, r->published)) < 0 || (rc = vdb_bind_text(s, 5, r->withdrawn)) < 0 ||
-	    sqlite3_bind_int64(s, 6, r->withdrawn_epoch) != SQLITE_OK ||
+	if ((rc = osv_facts(r, &facts)) < 0 || (rc = vdb_stmt(db, Q_OSV_PUT, &s)) < 0)
+		goto cleanup;
+	if ((rc = vdb_bind_text(s, 1, r->id)) < 0 || (rc = vdb_bind_text(s, 2, r->modified)) < 0 ||
+	    (rc = vdb_bind_int(s, 3, r->modified_epoch)) < 0 || (rc = vdb_bind_text(s, 4, r->published)) < 0 ||
+	    (rc = vdb_bind_text(s, 5, r->withdrawn)) < 0 || (rc = vdb_bind_int(s, 6, r->withdrawn_epoch)) < 0 ||
 	    (rc = vdb_bind_text(s, 7, summary ? summary : "")) < 0 || (rc = vdb_bind_text(s, 8, sha)) < 0 ||
 	    (rc = vdb_bind_text(s, 9, origin)) < 0 || (rc = vdb_bind_text(s, 10, doc)) < 0 ||
 	    (rc = vdb_step_done(db, s, "store record")) < 0)
-		return rc < 0 ? rc : err_set(ERR_NOMEM, "cannot bind a value");
+		goto cleanup;
 	for (i = 0; i < r->naffected; i++) {
 		const struct osv_affected *a = &r->affected[i];
 
@@ -261,18 +263,21 @@ static int osv_insert(struct vulndb *db, const struct osv_record *r, const char 
 		if ((rc = vdb_stmt(db, Q_AFF_PUT, &s)) < 0 || (rc = vdb_bind_text(s, 1, r->id)) < 0 ||
 		    (rc = vdb_bind_text(s, 2, a->ecosystem)) < 0 || (rc = vdb_bind_text(s, 3, a->key)) < 0 ||
 		    (rc = vdb_bind_text(s, 4, a->name)) < 0 || (rc = vdb_bind_text(s, 5, a->ranges)) < 0 ||
-		    (rc = vdb_step_done(db, s, "store affected package")) < 0)
-			return rc;
+		    (rc = vdb_bind_int(s, 6, r->withdrawn_epoch)) < 0 || (rc = vdb_bind_int(s, 7, (int64_t)i)) < 0 ||
+		    (rc = vdb_bind_text(s, 8, facts.buf)) < 0 || (rc = vdb_step_done(db, s, "store affected package")) < 0)
+			goto cleanup;
 	}
 	for (k = 0; k < ARRAY_SIZE(lists); k++) {
 		json_array_foreach(json_object_get(r->doc, lists[k]), i, v) {
 			if ((rc = vdb_stmt(db, Q_ALIAS_PUT, &s)) < 0 || (rc = vdb_bind_text(s, 1, json_string_value(v))) < 0 ||
 			    (rc = vdb_bind_text(s, 2, r->id)) < 0 || (rc = vdb_bind_text(s, 3, kinds[k])) < 0 ||
 			    (rc = vdb_step_done(db, s, "store alias")) < 0)
-				return rc;
+				goto cleanup;
 		}
 	}
-	return 0;
+cleanup:
+	strbuf_release(&facts);
+	return rc;
 }
 
 /* Stored version of id: 1 and its modified time and sha (tombstones: modified); 0 when none. */
@@ -318,7 +323,7 @@ static int osv_item(void *vctx, const char *where, const char *buf, size_t len)
 		c->st->withdrawn++;
 		if (!have_tomb || r.modified_epoch > tomb_epoch) {
 			if ((rc = vdb_stmt(c->db, Q_TOMB_PUT, &s)) < 0 || (rc = vdb_bind_text(s, 1, r.id)) < 0 ||
-			    sqlite3_bind_int64(s, 2, r.modified_epoch) != SQLITE_OK ||
+			    (rc = vdb_bind_int(s, 2, r.modified_epoch)) < 0 ||
 			    (rc = vdb_bind_text(s, 3, r.modified)) < 0 || (rc = vdb_step_done(c->db, s, "store withdrawal")) < 0)
 				goto cleanup;
 		}
@@ -450,7 +455,7 @@ static int cve_item(void *vctx, const char *where, const char *buf, size_t len)
 	/* A rejection is kept as a row (state REJECTED) so that an older published copy stays out. */
 	if ((rc = vdb_stmt(c->db, Q_CVE_PUT, &s)) < 0 || (rc = vdb_bind_text(s, 1, id)) < 0 ||
 	    (rc = vdb_bind_text(s, 2, state)) < 0 || (rc = vdb_bind_text(s, 3, jsonx_str(doc, "date_updated"))) < 0 ||
-	    sqlite3_bind_int64(s, 4, epoch) != SQLITE_OK || (rc = vdb_bind_text(s, 5, sha.buf)) < 0 ||
+	    (rc = vdb_bind_int(s, 4, epoch)) < 0 || (rc = vdb_bind_text(s, 5, sha.buf)) < 0 ||
 	    (rc = vdb_bind_text(s, 6, where)) < 0 || (rc = vdb_bind_text(s, 7, c->canon.buf)) < 0)
 		goto cleanup;
 	rc = vdb_step_done(c->db, s, "store CVE record");

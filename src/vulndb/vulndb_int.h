@@ -28,8 +28,8 @@ enum vdb_stmt {
 	Q_KEV_PUT,
 	Q_EPSS_PUT,
 	Q_LOOKUP,
-	Q_DOC,
 	Q_CVE_DOC,
+	Q_CVE_JOIN,
 	Q_KEV_GET,
 	Q_EPSS_GET,
 	Q_SEEN, /* the temporary table of vulndb_feeds.c */
@@ -52,6 +52,7 @@ int vdb_error(struct vulndb *db, const char *what);
 /* sqlite3_step expecting SQLITE_DONE. */
 int vdb_step_done(struct vulndb *db, sqlite3_stmt *s, const char *what);
 int vdb_bind_text(sqlite3_stmt *s, int idx, const char *v);
+int vdb_bind_int(sqlite3_stmt *s, int idx, int64_t v);
 
 int vdb_begin(struct vulndb *db);
 int vdb_commit(struct vulndb *db);

@@ -11,6 +11,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/err.h"
 #include "core/jsonx.h"
@@ -22,16 +23,19 @@ struct hit {
 	const struct vm_record *rec;
 	const char *ecosystem; /* borrowed from the target */
 	char *fixed;           /* NULL: no fix */
+	char *entry;           /* the u and p lines of the entry that matched */
 	size_t group;
 };
 
 struct group {
-	const struct vm_record **recs;
+	struct vm_member *m;
 	size_t n;
 	const char *ecosystem;
-	const char *id;        /* the smallest id */
-	json_t *aliases;       /* every other id, sorted */
-	json_t *cves;          /* CVE ids, sorted */
+	const char *id;          /* the smallest id */
+	const char **aliases;    /* every other id, sorted (borrowed strings) */
+	const char **cves;       /* CVE ids, sorted (borrowed strings) */
+	size_t naliases, ncves;
+	int own_lists;           /* aliases and cves were made for the group (else the record's) */
 	char *fixed;
 	struct vm_severity sev;
 };
@@ -60,18 +64,23 @@ struct run {
 	struct lookup **lookups;
 	size_t nlookups, cap;
 	int matches;
+	time_t now;
 };
 
 static void lookup_free(struct lookup *l)
 {
-	size_t i;
+	size_t i, k;
 
 	if (!l)
 		return;
 	for (i = 0; i < l->ngroups; i++) {
-		free(l->groups[i].recs);
-		json_decref(l->groups[i].aliases);
-		json_decref(l->groups[i].cves);
+		for (k = 0; k < l->groups[i].n; k++)
+			free((char *)l->groups[i].m[k].entry);
+		free(l->groups[i].m);
+		if (l->groups[i].own_lists) {
+			free(l->groups[i].aliases);
+			free(l->groups[i].cves);
+		}
 		free(l->groups[i].fixed);
 	}
 	for (i = 0; i < l->ngaps; i++) {
@@ -132,10 +141,10 @@ static int cmp_group(const void *a, const void *b)
 	return strcmp(((const struct group *)a)->id, ((const struct group *)b)->id);
 }
 
-/* Group the hits by shared ids and describe each group. */
+/* Group the hits by shared ids and describe each group; the entries move into the groups. */
 static int make_groups(struct run *r, const struct vm_target *t, struct lookup *l, struct hit *hits, size_t n)
 {
-	json_t *owner = json_object(), *v, *all = NULL, *cves = NULL;
+	json_t *owner = json_object();
 	size_t *parent = calloc(n ? n : 1, sizeof(*parent)), i, k, g;
 	int rc = 0, c;
 
@@ -146,8 +155,8 @@ static int make_groups(struct run *r, const struct vm_target *t, struct lookup *
 	for (i = 0; i < n; i++)
 		parent[i] = i;
 	for (i = 0; i < n; i++) {
-		json_array_foreach(hits[i].rec->idents, k, v) {
-			json_t *o = json_object_get(owner, json_string_value(v));
+		for (k = 0; k < hits[i].rec->nidents; k++) {
+			json_t *o = json_object_get(owner, hits[i].rec->idents[k]);
 
 			if (o) {
 				size_t a = find(parent, (size_t)json_integer_value(o)), b = find(parent, i);
@@ -155,10 +164,11 @@ static int make_groups(struct run *r, const struct vm_target *t, struct lookup *
 				if (a != b)
 					parent[a > b ? a : b] = a < b ? a : b;
 			} else {
-				json_object_set_new(owner, json_string_value(v), json_integer((json_int_t)i));
+				json_object_set_new(owner, hits[i].rec->idents[k], json_integer((json_int_t)i));
 			}
 		}
 	}
+	/* Number the groups in order of their first hit and count their members. */
 	for (i = 0; i < n; i++) {
 		size_t root = find(parent, i);
 
@@ -175,97 +185,149 @@ static int make_groups(struct run *r, const struct vm_target *t, struct lookup *
 		} else {
 			hits[i].group = hits[root].group;
 		}
+		l->groups[hits[i].group].n++;
+	}
+	for (g = 0; g < l->ngroups; g++) {
+		if (!(l->groups[g].m = calloc(l->groups[g].n, sizeof(*l->groups[g].m)))) {
+			rc = err_set(ERR_NOMEM, "out of memory");
+			goto cleanup;
+		}
+		l->groups[g].n = 0;
+	}
+	for (i = 0; i < n; i++) {
+		struct group *gr = &l->groups[hits[i].group];
+
+		if (!gr->n)
+			gr->ecosystem = hits[i].ecosystem;
+		gr->m[gr->n].rec = hits[i].rec;
+		gr->m[gr->n++].entry = hits[i].entry;
+		hits[i].entry = NULL;
+		if (!gr->id || strcmp(hits[i].rec->id, gr->id) < 0)
+			gr->id = hits[i].rec->id;
+		if (hits[i].fixed && (!gr->fixed || (vm_compare(t, hits[i].ecosystem, 'E', hits[i].fixed, gr->fixed, &c) == 0 &&
+						      c > 0))) {
+			free(gr->fixed);
+			gr->fixed = hits[i].fixed;
+			hits[i].fixed = NULL;
+		}
 	}
 	for (g = 0; g < l->ngroups; g++) {
 		struct group *gr = &l->groups[g];
 
-		if (!(gr->recs = calloc(n, sizeof(*gr->recs))) || !(all = json_array()) || !(cves = json_array())) {
-			rc = err_set(ERR_NOMEM, "out of memory");
-			goto cleanup;
-		}
-		for (i = 0; i < n; i++) {
-			if (hits[i].group != g)
-				continue;
-			if (!gr->n)
-				gr->ecosystem = hits[i].ecosystem;
-			gr->recs[gr->n++] = hits[i].rec;
-			if (!gr->id || strcmp(hits[i].rec->id, gr->id) < 0)
-				gr->id = hits[i].rec->id;
-			json_array_foreach(hits[i].rec->idents, k, v)
-				json_array_append(all, v);
-			json_array_foreach(hits[i].rec->aliases, k, v)
-				json_array_append(all, v);
-			json_array_foreach(hits[i].rec->cves, k, v)
-				json_array_append(cves, v);
-			if (hits[i].fixed && (!gr->fixed || (vm_compare(t, hits[i].ecosystem, 'E', hits[i].fixed, gr->fixed,
-									&c) == 0 && c > 0))) {
-				free(gr->fixed);
-				if (!(gr->fixed = strdup(hits[i].fixed))) {
-					rc = err_set(ERR_NOMEM, "out of memory");
-					goto cleanup;
-				}
+		if (gr->n == 1) {
+			/* The usual case: the record's own lists. */
+			gr->aliases = gr->m[0].rec->aliases;
+			gr->naliases = gr->m[0].rec->naliases;
+			gr->cves = gr->m[0].rec->cves;
+			gr->ncves = gr->m[0].rec->ncves;
+		} else {
+			size_t na = 0, nc = 0;
+
+			for (i = 0; i < gr->n; i++) {
+				na += gr->m[i].rec->nidents + gr->m[i].rec->naliases;
+				nc += gr->m[i].rec->ncves;
 			}
+			gr->own_lists = 1;
+			if (!(gr->aliases = malloc((na + 1) * sizeof(*gr->aliases))) ||
+			    !(gr->cves = malloc((nc + 1) * sizeof(*gr->cves)))) {
+				rc = err_set(ERR_NOMEM, "out of memory");
+				goto cleanup;
+			}
+			for (i = 0; i < gr->n; i++) {
+				const struct vm_record *rec = gr->m[i].rec;
+
+				for (k = 0; k < rec->nidents; k++)
+					gr->aliases[gr->naliases++] = rec->idents[k];
+				for (k = 0; k < rec->naliases; k++)
+					gr->aliases[gr->naliases++] = rec->aliases[k];
+				for (k = 0; k < rec->ncves; k++)
+					gr->cves[gr->ncves++] = rec->cves[k];
+			}
+			vm_sorted_set(gr->aliases, &gr->naliases, gr->id);
+			vm_sorted_set(gr->cves, &gr->ncves, NULL);
 		}
-		if ((rc = vm_sorted_unique(all, gr->id, &gr->aliases)) < 0 ||
-		    (rc = vm_sorted_unique(cves, NULL, &gr->cves)) < 0 ||
-		    (rc = vm_severity(r->db, r->cache, t, gr->recs, gr->n, gr->ecosystem, l->name, &gr->sev)) < 0)
+		if ((rc = vm_severity(r->db, r->cache, t, gr->m, gr->n, &gr->sev)) < 0)
 			goto cleanup;
-		json_decref(all);
-		json_decref(cves);
-		all = cves = NULL;
 	}
 	qsort(l->groups, l->ngroups, sizeof(*l->groups), cmp_group);
 cleanup:
 	json_decref(owner);
-	json_decref(all);
-	json_decref(cves);
 	free(parent);
 	return rc;
 }
 
-/* Add rec to hits, or merge into its earlier hit (another ecosystem of the target). */
-static int add_hit(struct hit **hits, size_t *n, const struct vm_record *rec, const char *eco, char *fixed,
-		   const struct vm_target *t)
+/* Add rec to hits, or merge into its earlier hit (another entry or ecosystem of the target); takes fixed and entry. */
+static int add_hit(struct hit **hits, size_t *n, size_t *cap, json_t *seen, const struct vm_record *rec,
+		   const char *eco, char *fixed, char *entry, const struct vm_target *t)
 {
+	json_t *pos = json_object_get(seen, rec->id);
 	struct hit *nh;
-	size_t i;
 	int c;
 
-	for (i = 0; i < *n; i++) {
-		if ((*hits)[i].rec != rec)
-			continue;
-		if (fixed && (!(*hits)[i].fixed || (vm_compare(t, eco, 'E', fixed, (*hits)[i].fixed, &c) == 0 && c > 0))) {
-			free((*hits)[i].fixed);
-			(*hits)[i].fixed = fixed;
+	if (pos) {
+		struct hit *h = &(*hits)[json_integer_value(pos)];
+
+		if (fixed && (!h->fixed || (vm_compare(t, eco, 'E', fixed, h->fixed, &c) == 0 && c > 0))) {
+			free(h->fixed);
+			h->fixed = fixed;
 		} else {
 			free(fixed);
 		}
+		free(entry);
 		return 0;
 	}
-	if (!(nh = realloc(*hits, (*n + 1) * sizeof(*nh)))) {
-		free(fixed);
-		return err_set(ERR_NOMEM, "out of memory");
+	if (*n == *cap) {
+		if (!(nh = realloc(*hits, (*cap ? *cap * 2 : 16) * sizeof(*nh)))) {
+			free(fixed);
+			free(entry);
+			return err_set(ERR_NOMEM, "out of memory");
+		}
+		*hits = nh;
+		*cap = *cap ? *cap * 2 : 16;
 	}
-	*hits = nh;
+	nh = *hits;
 	nh[*n].rec = rec;
 	nh[*n].ecosystem = eco;
 	nh[*n].fixed = fixed;
+	nh[*n].entry = entry;
 	nh[*n].group = 0;
+	json_object_set_new(seen, rec->id, json_integer((json_int_t)*n));
 	(*n)++;
 	return 0;
+}
+
+/* The u and p lines of an entry's compact form. */
+static char *entry_lines(const char *ranges)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *line, *nl;
+
+	for (line = ranges; *line; line = nl + 1) {
+		if (!(nl = strchr(line, '\n')))
+			break;
+		if ((line[0] == 'u' || line[0] == 'p') && strbuf_add(&sb, line, (size_t)(nl - line + 1)) < 0) {
+			strbuf_release(&sb);
+			return NULL;
+		}
+	}
+	return strbuf_detach(&sb, NULL);
 }
 
 static int do_lookup(struct run *r, const struct vm_target *t, struct lookup *l)
 {
 	struct strbuf key = STRBUF_INIT;
 	struct hit *hits = NULL;
-	size_t nhits = 0, e, i;
+	json_t *seen = json_object();
+	size_t nhits = 0, cap = 0, e, i;
 	int rc = 0, valid = -1;
 
+	if (!seen)
+		return err_set(ERR_NOMEM, "out of memory");
 	for (e = 0; e < t->necos && rc == 0 && !l->bad_version; e++) {
 		const char *eco = t->ecos[e];
 		sqlite3_stmt *s;
-		json_t *rows = NULL, *row;
+		size_t rows = 0;
+		int step;
 
 		if (!vm_ecosystem_records(r->db, eco))
 			continue;
@@ -273,60 +335,67 @@ static int do_lookup(struct run *r, const struct vm_target *t, struct lookup *l)
 		if ((rc = osv_package_key(&key, eco, l->name)) < 0 || (rc = vdb_stmt(r->db, Q_LOOKUP, &s)) < 0 ||
 		    (rc = vdb_bind_text(s, 1, eco)) < 0 || (rc = vdb_bind_text(s, 2, key.buf)) < 0)
 			break;
-		/* Copy the rows out first: reading records reuses statements. */
-		if (!(rows = json_array())) {
-			rc = err_set(ERR_NOMEM, "out of memory");
-			break;
+		while (rc == 0 && (step = sqlite3_step(s)) == SQLITE_ROW) {
+			const char *id = (const char *)sqlite3_column_text(s, 0), *ranges = (const char *)sqlite3_column_text(s, 1),
+				   *facts = (const char *)sqlite3_column_text(s, 3);
+			const struct vm_record *rec;
+			enum vm_verdict verdict;
+			char *fixed = NULL, *entry;
+
+			/* Withdrawn since the import (a withdrawal date that has now passed): left out. */
+			if (sqlite3_column_int64(s, 2) <= (sqlite3_int64)r->now)
+				continue;
+			if (!rows++) {
+				if (!l->ecosystem)
+					l->ecosystem = eco;
+				if (valid < 0)
+					valid = ver_valid(t->scheme, l->version, t->flags);
+			}
+			/* An installed version that cannot be read: only count what could not be checked. */
+			if (!valid)
+				continue;
+			if (vm_evaluate(t, eco, ranges, l->version, &verdict, &fixed) < 0) {
+				rc = add_gap(l, id, eco, err_last());
+				continue;
+			}
+			if (verdict != VM_AFFECTED) {
+				free(fixed);
+				continue;
+			}
+			/* Only an affecting record is read. */
+			if ((rc = vm_record(r->cache, facts, &rec)) < 0) {
+				free(fixed);
+				break;
+			}
+			if (!(entry = entry_lines(ranges))) {
+				free(fixed);
+				rc = err_set(ERR_NOMEM, "out of memory");
+				break;
+			}
+			rc = add_hit(&hits, &nhits, &cap, seen, rec, eco, fixed, entry, t);
 		}
-		while (sqlite3_step(s) == SQLITE_ROW)
-			json_array_append_new(rows, json_pack("[s,s]", (const char *)sqlite3_column_text(s, 0),
-							      (const char *)sqlite3_column_text(s, 1)));
+		if (rc == 0 && step != SQLITE_DONE)
+			rc = vdb_error(r->db, "look up advisories");
 		sqlite3_reset(s);
-		if (json_array_size(rows) && !l->ecosystem)
-			l->ecosystem = eco;
-		if (json_array_size(rows) && valid < 0 && !(valid = ver_valid(t->scheme, l->version, t->flags))) {
+		if (rc == 0 && rows && !valid) {
 			struct strbuf why = STRBUF_INIT;
 			char q[80];
 
 			strbuf_addf(&why, "installed version %s cannot be parsed by the %s rules, so %zu advisory record%s for %s in %s "
 					  "could not be checked",
-				    ver_quote(q, sizeof(q), l->version), ver_scheme_name(t->scheme), json_array_size(rows),
-				    json_array_size(rows) == 1 ? "" : "s", l->name, eco);
+				    ver_quote(q, sizeof(q), l->version), ver_scheme_name(t->scheme), rows, rows == 1 ? "" : "s",
+				    l->name, eco);
 			l->bad_version = strbuf_detach(&why, NULL);
 		}
-		json_array_foreach(rows, i, row) {
-			const char *id = json_string_value(json_array_get(row, 0));
-			const struct vm_record *rec;
-			enum vm_verdict verdict;
-			char *fixed = NULL;
-
-			if (l->bad_version)
-				break;
-			if ((rc = vm_record(r->db, r->cache, id, &rec)) == ERR_NOTFOUND) {
-				rc = 0;
-				continue;
-			}
-			if (rc < 0)
-				break;
-			if (rec->withdrawn)
-				continue;
-			if (vm_evaluate(t, eco, json_string_value(json_array_get(row, 1)), l->version, &verdict, &fixed) < 0) {
-				if ((rc = add_gap(l, id, eco, err_last())) < 0)
-					break;
-				continue;
-			}
-			if (verdict == VM_AFFECTED && (rc = add_hit(&hits, &nhits, rec, eco, fixed, t)) < 0)
-				break;
-			if (verdict != VM_AFFECTED)
-				free(fixed);
-		}
-		json_decref(rows);
 	}
 	if (rc == 0)
 		rc = make_groups(r, t, l, hits, nhits);
-	for (i = 0; i < nhits; i++)
+	for (i = 0; i < nhits; i++) {
 		free(hits[i].fixed);
+		free(hits[i].entry);
+	}
 	free(hits);
+	json_decref(seen);
 	strbuf_release(&key);
 	return rc;
 }
@@ -378,10 +447,12 @@ static int emit_gap(struct run *r, const char *scope, const char *eco, const str
 		    const char *reason, size_t packages)
 {
 	struct vulndb_gap g = { scope, eco, p, advisory, reason, packages, NULL };
-	json_t *doc = json_object();
+	json_t *doc;
 	int rc;
 
-	if (!doc)
+	if (!r->cb->docs)
+		return r->cb->gap ? r->cb->gap(r->cb->ctx, &g) : 0;
+	if (!(doc = json_object()))
 		return err_set(ERR_NOMEM, "out of memory");
 	jsonx_set_str(doc, "scope", scope);
 	jsonx_set_str(doc, "ecosystem", eco);
@@ -442,24 +513,28 @@ static int coverage_gaps(struct run *r, const json_t *os, const struct pkg_list 
 	return rc;
 }
 
-static int emit_group(struct run *r, const struct vm_target *t, const struct pkg *p, const struct lookup *l,
-		      const struct group *g);
+static int emit_group(struct run *r, const struct pkg *p, const struct lookup *l, const struct group *g);
 
 int vulndb_match(struct vulndb *db, const json_t *os, const struct pkg_list *pkgs, const struct vulndb_match_cb *cb)
 {
 	struct run r;
 	size_t i, k;
-	int rc;
+	int rc, in_txn = 0;
 
 	memset(&r, 0, sizeof(r));
 	r.db = db;
 	r.cb = cb;
+	r.now = time(NULL);
 	if ((rc = vm_cache_new(&r.cache)) < 0)
 		return rc;
 	if (!(r.memo = json_object())) {
 		rc = err_set(ERR_NOMEM, "out of memory");
 		goto cleanup;
 	}
+	/* One read transaction for the whole image: one shared lock, not one per query. */
+	if ((rc = vdb_exec(db, "BEGIN")) < 0)
+		goto cleanup;
+	in_txn = 1;
 	if ((rc = vm_plan_build(db, os, pkgs, &r.plan)) < 0 || (rc = coverage_gaps(&r, os, pkgs)) < 0)
 		goto cleanup;
 	for (i = 0; i < pkgs->n; i++) {
@@ -484,11 +559,13 @@ int vulndb_match(struct vulndb *db, const json_t *os, const struct pkg_list *pkg
 				goto cleanup;
 		}
 		for (k = 0; k < l->ngroups; k++)
-			if ((rc = emit_group(&r, t, p, l, &l->groups[k])) < 0)
+			if ((rc = emit_group(&r, p, l, &l->groups[k])) < 0)
 				goto cleanup;
 	}
 	rc = r.matches;
 cleanup:
+	if (in_txn)
+		vdb_exec(db, "COMMIT");
 	for (i = 0; i < r.nlookups; i++)
 		lookup_free(r.lookups[i]);
 	free(r.lookups);
@@ -498,33 +575,36 @@ cleanup:
 	return rc;
 }
 
-/* The KEV, EPSS and SSVC of the group's CVEs: per CVE, and the most telling one at the top. */
+/* The KEV, EPSS and SSVC of the group's CVEs into cves; with doc, also as JSON, per CVE and the
+ * most telling one at the top. */
 static int join_cves(struct run *r, const struct group *g, struct vulndb_cve *cves, json_t *doc)
 {
-	json_t *list = json_array(), *v, *kev = NULL, *epss = NULL, *ssvc = NULL;
+	json_t *list = NULL, *v, *kev = NULL, *epss = NULL, *ssvc = NULL;
 	const char *kev_cve = NULL, *epss_cve = NULL, *ssvc_cve = NULL;
 	const json_t *info;
 	size_t i;
 	int rc;
 
-	if (!list || json_object_set_new(doc, "cves", list) < 0)
+	if (doc && (!(list = json_array()) || json_object_set_new(doc, "cves", list) < 0))
 		return err_set(ERR_NOMEM, "out of memory");
-	json_array_foreach(g->cves, i, v) {
+	for (i = 0; i < g->ncves; i++) {
 		struct vulndb_cve *c = &cves[i];
-		json_t *e = json_object(), *k, *ep, *ss;
+		json_t *e = NULL, *k, *ep, *ss;
 
-		if ((rc = vm_cve(r->db, r->cache, json_string_value(v), &info)) < 0)
+		if ((rc = vm_cve(r->db, r->cache, g->cves[i], &info)) < 0)
 			return rc;
-		if (!e || json_array_append_new(list, e) < 0)
+		if (doc && (!(e = json_object()) || json_array_append_new(list, e) < 0))
 			return err_set(ERR_NOMEM, "out of memory");
-		c->id = json_string_value(v);
-		jsonx_set_str(e, "id", c->id);
+		c->id = g->cves[i];
+		if (e)
+			jsonx_set_str(e, "id", c->id);
 		if ((k = json_object_get(info, "kev"))) {
 			c->kev = 1;
 			c->kev_date_added = jsonx_str(k, "date_added");
 			c->kev_due_date = jsonx_str(k, "due_date");
 			c->kev_ransomware = jsonx_str(k, "ransomware");
-			json_object_set(e, "kev", k);
+			if (e)
+				json_object_set(e, "kev", k);
 			if (!kev || strcmp(jsonx_strz(k, "date_added"), jsonx_strz(kev, "date_added")) < 0) {
 				kev = k;
 				kev_cve = c->id;
@@ -533,7 +613,8 @@ static int join_cves(struct run *r, const struct group *g, struct vulndb_cve *cv
 		if ((ep = json_object_get(info, "epss"))) {
 			c->epss_score = jsonx_str(ep, "score");
 			c->epss_percentile = jsonx_str(ep, "percentile");
-			json_object_set(e, "epss", ep);
+			if (e)
+				json_object_set(e, "epss", ep);
 			if (!epss || strtod(jsonx_strz(ep, "score"), NULL) > strtod(jsonx_strz(epss, "score"), NULL)) {
 				epss = ep;
 				epss_cve = c->id;
@@ -543,15 +624,18 @@ static int join_cves(struct run *r, const struct group *g, struct vulndb_cve *cv
 			c->ssvc_exploitation = jsonx_str(ss, "exploitation");
 			c->ssvc_automatable = jsonx_str(ss, "automatable");
 			c->ssvc_technical_impact = jsonx_str(ss, "technical_impact");
-			json_object_set(e, "ssvc", ss);
+			if (e)
+				json_object_set(e, "ssvc", ss);
 			if (!ssvc) {
 				ssvc = ss;
 				ssvc_cve = c->id;
 			}
 		}
-		if ((c->cwe = json_object_get(info, "cwe")))
+		if ((c->cwe = json_object_get(info, "cwe")) && e)
 			json_object_set(e, "cwe", json_object_get(info, "cwe"));
 	}
+	if (!doc)
+		return 0;
 	/* The top-level copies name their CVE. */
 	if (kev && (v = json_deep_copy(kev)) && json_object_set_new(doc, "kev", v) == 0)
 		jsonx_set_str(v, "cve", kev_cve);
@@ -563,25 +647,14 @@ static int join_cves(struct run *r, const struct group *g, struct vulndb_cve *cv
 	return 0;
 }
 
-static int emit_group(struct run *r, const struct vm_target *t, const struct pkg *p, const struct lookup *l,
-		      const struct group *g)
+/* The match as the JSON of docs/scan.md (less the CVE part, which join_cves adds). */
+static json_t *match_doc(const struct pkg *p, const struct lookup *l, const struct group *g, const char *summary)
 {
-	struct vulndb_cve *cves = calloc(json_array_size(g->cves) + 1, sizeof(*cves));
-	const char *summary = NULL;
-	json_t *doc = json_object();
-	struct vulndb_match m;
+	json_t *doc = json_object(), *aliases;
 	size_t i;
-	int rc;
 
-	if (!cves || !doc) {
-		rc = err_set(ERR_NOMEM, "out of memory");
-		goto cleanup;
-	}
-	for (i = 0; i < g->n && !summary; i++)
-		if (!strcmp(g->recs[i]->id, g->id))
-			summary = jsonx_str(g->recs[i]->doc, "summary");
-	for (i = 0; i < g->n && !summary; i++)
-		summary = jsonx_str(g->recs[i]->doc, "summary");
+	if (!doc)
+		return NULL;
 	jsonx_set_str(doc, "package", p->name);
 	jsonx_set_str(doc, "installed_version", p->version);
 	jsonx_set_str(doc, "type", p->type);
@@ -592,8 +665,12 @@ static int emit_group(struct run *r, const struct vm_target *t, const struct pkg
 	jsonx_set_str(doc, "matched_name", l->name);
 	jsonx_set_str(doc, "matched_version", l->version);
 	jsonx_set_str(doc, "advisory", g->id);
-	json_object_set(doc, "aliases", g->aliases);
-	jsonx_set_str(doc, "summary", summary ? summary : "");
+	if ((aliases = json_array())) {
+		for (i = 0; i < g->naliases; i++)
+			json_array_append_new(aliases, json_string(g->aliases[i]));
+		json_object_set_new(doc, "aliases", aliases);
+	}
+	jsonx_set_str(doc, "summary", summary);
 	json_object_set_new(doc, "fixed_version", g->fixed ? json_string(g->fixed) : json_null());
 	jsonx_set_str(doc, "fix_state", g->fixed ? "fixed" : "no fix yet");
 	jsonx_set_str(doc, "severity", g->sev.severity);
@@ -601,6 +678,25 @@ static int emit_group(struct run *r, const struct vm_target *t, const struct pkg
 	jsonx_set_str(doc, "severity_detail", g->sev.detail);
 	jsonx_set_str(doc, "severity_from", g->sev.from);
 	json_object_set_new(doc, "cvss_score", g->sev.score >= 0 ? json_real(g->sev.score) : json_null());
+	return doc;
+}
+
+static int emit_group(struct run *r, const struct pkg *p, const struct lookup *l, const struct group *g)
+{
+	struct vulndb_cve *cves = calloc(g->ncves + 1, sizeof(*cves));
+	const char *summary = "";
+	json_t *doc = NULL;
+	struct vulndb_match m;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < g->n; i++)
+		if (!strcmp(g->m[i].rec->id, g->id))
+			summary = g->m[i].rec->summary;
+	if (!cves || (r->cb->docs && !(doc = match_doc(p, l, g, summary)))) {
+		rc = err_set(ERR_NOMEM, "out of memory");
+		goto cleanup;
+	}
 	if ((rc = join_cves(r, g, cves, doc)) < 0)
 		goto cleanup;
 	memset(&m, 0, sizeof(m));
@@ -610,18 +706,18 @@ static int emit_group(struct run *r, const struct vm_target *t, const struct pkg
 	m.version = l->version;
 	m.id = g->id;
 	m.aliases = g->aliases;
-	m.summary = summary ? summary : "";
+	m.naliases = g->naliases;
+	m.summary = summary;
 	m.fixed = g->fixed;
 	m.severity = g->sev.severity;
 	m.severity_source = g->sev.source;
 	m.severity_detail = g->sev.detail;
 	m.cvss_score = g->sev.score;
 	m.cves = cves;
-	m.ncves = json_array_size(g->cves);
+	m.ncves = g->ncves;
 	m.doc = doc;
 	r->matches++;
 	rc = r->cb->match ? r->cb->match(r->cb->ctx, &m) : 0;
-	(void)t;
 cleanup:
 	free(cves);
 	json_decref(doc);
@@ -648,7 +744,7 @@ int vulndb_match_json(struct vulndb *db, const json_t *os, const struct pkg_list
 		      json_t **gaps)
 {
 	struct collect c = { json_array(), json_array() };
-	struct vulndb_match_cb cb = { collect_match, collect_gap, &c };
+	struct vulndb_match_cb cb = { collect_match, collect_gap, &c, 1 };
 	int rc;
 
 	*matches = *gaps = NULL;

@@ -57,14 +57,22 @@ int vm_evaluate(const struct vm_target *t, const char *ecosystem, const char *ra
 int vm_compare(const struct vm_target *t, const char *ecosystem, char range_type, const char *a, const char *b,
 	       int *r);
 
-/* Details of one advisory, loaded once per run. */
+/* One advisory as matching sees it: its facts (osv_facts in osv.h), read from the affected row. */
 struct vm_record {
-	char *id;
-	json_t *doc;     /* the stored record */
-	json_t *idents;  /* id and aliases: what groups records of one vulnerability */
-	json_t *aliases; /* aliases and upstream ids, sorted, unique */
-	json_t *cves;    /* CVE ids of the record (id, aliases, upstream, related), sorted, unique */
-	int withdrawn;   /* withdrawn by now (a future withdrawal date has passed) */
+	char *buf;              /* the facts text, cut into the strings below */
+	const char *id;         /* idents[0] */
+	const char *summary;
+	const char **idents;    /* id and aliases: what groups records of one vulnerability */
+	const char **aliases;   /* aliases and upstream ids, sorted, unique */
+	const char **cves;      /* CVE ids of the record, sorted, unique */
+	const char **sev;       /* "type\tscore" of each severity[] entry */
+	size_t nidents, naliases, ncves, nsev;
+};
+
+/* A record as it matched: with the u and p lines (osv.h) of the affected[] entry that matched. */
+struct vm_member {
+	const struct vm_record *rec;
+	const char *entry;
 };
 
 /* Severity of a group of records (see vulndb.h for the order). */
@@ -77,21 +85,20 @@ struct vm_severity {
 };
 
 struct vm_cache;
-/* *out: the strings of arr sorted, without repeats and without skip (may be NULL). */
-int vm_sorted_unique(json_t *arr, const char *skip, json_t **out);
+/* Sort v[0..*n-1] (strcmp) and drop repeats and skip (may be NULL); *n is the new count. */
+void vm_sorted_set(const char **v, size_t *n, const char *skip);
 int vm_cache_new(struct vm_cache **out);
 void vm_cache_free(struct vm_cache *c);
-/* The record id (borrowed from the cache); ERR_NOTFOUND when gone. */
-int vm_record(struct vulndb *db, struct vm_cache *c, const char *id, const struct vm_record **out);
+/* A record from the facts text of its affected row, kept by the cache until it is freed. */
+int vm_record(struct vm_cache *c, const char *facts, const struct vm_record **out);
 /* The joined CVE details of id as JSON ({id, kev, epss, ssvc, cwe, cvss}); borrowed from the cache. */
 int vm_cve(struct vulndb *db, struct vm_cache *c, const char *id, const json_t **out);
 /*
- * The severity of the group recs[0..n-1] matched in a target: the
+ * The severity of the group m[0..n-1] matched in a target: the
  * distribution's rating, else the CVSS of the advisories, else of their CVE
- * records, else unknown.  ecosystem and name pick the affected[] entries
- * whose ecosystem_specific is read (Debian's urgency).
+ * records, else unknown.
  */
-int vm_severity(struct vulndb *db, struct vm_cache *c, const struct vm_target *t, const struct vm_record *const *recs,
-		size_t n, const char *ecosystem, const char *name, struct vm_severity *out);
+int vm_severity(struct vulndb *db, struct vm_cache *c, const struct vm_target *t, const struct vm_member *m, size_t n,
+		struct vm_severity *out);
 
 #endif

@@ -28,14 +28,16 @@
 #include "core/jsonx.h"
 #include "core/util.h"
 #include "cvss.h"
+#include "osv.h"
 #include "vulndb_match_int.h"
 
 struct vm_cache {
-	json_t *index; /* record id -> position in recs */
 	struct vm_record **recs;
 	size_t n, cap;
 	json_t *cves;  /* CVE id -> joined details */
 	json_t *epss_meta;
+	json_t *none;  /* what vm_cve gives when the database has no CVE data at all */
+	int cve_data;  /* -1 not known yet, 0 when the database has no CVE, KEV or EPSS rows */
 	time_t now;
 };
 
@@ -43,11 +45,12 @@ int vm_cache_new(struct vm_cache **out)
 {
 	struct vm_cache *c = calloc(1, sizeof(*c));
 
-	if (!c || !(c->index = json_object()) || !(c->cves = json_object())) {
+	if (!c || !(c->cves = json_object()) || !(c->none = json_object())) {
 		vm_cache_free(c);
 		return err_set(ERR_NOMEM, "out of memory");
 	}
 	c->now = time(NULL);
+	c->cve_data = -1;
 	*out = c;
 	return 0;
 }
@@ -59,113 +62,71 @@ void vm_cache_free(struct vm_cache *c)
 	if (!c)
 		return;
 	for (i = 0; i < c->n; i++) {
-		free(c->recs[i]->id);
-		json_decref(c->recs[i]->doc);
-		json_decref(c->recs[i]->idents);
-		json_decref(c->recs[i]->aliases);
-		json_decref(c->recs[i]->cves);
+		free(c->recs[i]->buf);
+		free(c->recs[i]->idents);
 		free(c->recs[i]);
 	}
 	free(c->recs);
-	json_decref(c->index);
 	json_decref(c->cves);
 	json_decref(c->epss_meta);
+	json_decref(c->none);
 	free(c);
 }
 
-static int cmp_json_str(const void *a, const void *b)
+static int cmp_str(const void *a, const void *b)
 {
-	return strcmp(json_string_value(*(json_t *const *)a), json_string_value(*(json_t *const *)b));
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-int vm_sorted_unique(json_t *arr, const char *skip, json_t **out)
+void vm_sorted_set(const char **v, size_t *n, const char *skip)
 {
-	size_t n = json_array_size(arr), i;
-	json_t **v = n ? malloc(n * sizeof(*v)) : NULL, *res = json_array();
+	size_t i, k = 0;
 
-	*out = NULL;
-	if ((n && !v) || !res) {
-		free(v);
-		json_decref(res);
-		return err_set(ERR_NOMEM, "out of memory");
-	}
-	for (i = 0; i < n; i++)
-		v[i] = json_array_get(arr, i);
-	qsort(v, n, sizeof(*v), cmp_json_str);
-	for (i = 0; i < n; i++) {
-		if ((i && !strcmp(json_string_value(v[i]), json_string_value(v[i - 1]))) ||
-		    (skip && !strcmp(json_string_value(v[i]), skip)))
-			continue;
-		json_array_append(res, v[i]);
-	}
-	free(v);
-	*out = res;
-	return 0;
+	qsort(v, *n, sizeof(*v), cmp_str);
+	for (i = 0; i < *n; i++)
+		if (!(k && !strcmp(v[i], v[k - 1])) && !(skip && !strcmp(v[i], skip)))
+			v[k++] = v[i];
+	*n = k;
 }
 
-static int build_record(struct vm_record *r)
+int vm_record(struct vm_cache *c, const char *facts, const struct vm_record **out)
 {
-	static const char *const lists[] = { "aliases", "upstream", "related" };
-	json_t *all = json_array(), *cves = json_array(), *v;
-	size_t i, k;
+	struct vm_record *r = calloc(1, sizeof(*r));
+	size_t lines = 0, i = 0;
+	char *p, *nl;
 	int rc;
 
-	if (!all || !cves || !(r->idents = json_array())) {
+	if (!r || !(r->buf = strdup(facts))) {
 		rc = err_set(ERR_NOMEM, "out of memory");
-		goto cleanup;
+		goto fail;
 	}
-	json_array_append_new(r->idents, json_string(r->id));
-	if (util_has_prefix(r->id, "CVE-"))
-		json_array_append_new(cves, json_string(r->id));
-	for (k = 0; k < ARRAY_SIZE(lists); k++) {
-		json_array_foreach(json_object_get(r->doc, lists[k]), i, v) {
-			const char *s = json_string_value(v);
-
-			if (!s)
-				continue;
-			if (k < 2)
-				json_array_append(all, v);
-			if (k == 0)
-				json_array_append(r->idents, v);
-			if (util_has_prefix(s, "CVE-"))
-				json_array_append(cves, v);
+	for (p = r->buf; *p; p++)
+		lines += *p == '\n';
+	/* One array for the four lists, which follow each other in the text. */
+	if (!(r->idents = calloc(lines + 1, sizeof(*r->idents)))) {
+		rc = err_set(ERR_NOMEM, "out of memory");
+		goto fail;
+	}
+	r->summary = "";
+	for (p = r->buf; (nl = strchr(p, '\n')); p = nl + 1) {
+		*nl = 0;
+		switch (p[0]) {
+		case 's': r->summary = p + 1; break;
+		case 'i': r->idents[i++] = p + 1, r->nidents++; break;
+		case 'a': r->idents[i++] = p + 1, r->naliases++; break;
+		case 'c': r->idents[i++] = p + 1, r->ncves++; break;
+		case 'v': r->idents[i++] = p + 1, r->nsev++; break;
+		default: break;
 		}
 	}
-	if ((rc = vm_sorted_unique(all, r->id, &r->aliases)) == 0)
-		rc = vm_sorted_unique(cves, NULL, &r->cves);
-cleanup:
-	json_decref(all);
-	json_decref(cves);
-	return rc;
-}
-
-int vm_record(struct vulndb *db, struct vm_cache *c, const char *id, const struct vm_record **out)
-{
-	json_t *pos = json_object_get(c->index, id);
-	struct vm_record *r = NULL;
-	sqlite3_stmt *s;
-	int rc, step;
-
-	if (pos) {
-		*out = c->recs[json_integer_value(pos)];
-		return 0;
-	}
-	if ((rc = vdb_stmt(db, Q_DOC, &s)) < 0 || (rc = vdb_bind_text(s, 1, id)) < 0)
-		return rc;
-	step = sqlite3_step(s);
-	if (step != SQLITE_ROW) {
-		sqlite3_reset(s);
-		return step == SQLITE_DONE ? err_set(ERR_NOTFOUND, "%s: no such record", id) : vdb_error(db, "read record");
-	}
-	if (!(r = calloc(1, sizeof(*r))) || !(r->id = strdup(id))) {
-		rc = err_set(ERR_NOMEM, "out of memory");
+	r->aliases = r->idents + r->nidents;
+	r->cves = r->aliases + r->naliases;
+	r->sev = r->cves + r->ncves;
+	if (!r->nidents || i != r->nidents + r->naliases + r->ncves + r->nsev) {
+		rc = err_set(ERR_INVALID, "the stored facts of a record are damaged");
 		goto fail;
 	}
-	r->withdrawn = sqlite3_column_int64(s, 1) <= (sqlite3_int64)c->now;
-	if ((rc = jsonx_parse((const char *)sqlite3_column_text(s, 0), (size_t)sqlite3_column_bytes(s, 0), id, &r->doc)) < 0 ||
-	    (rc = build_record(r)) < 0)
-		goto fail;
-	sqlite3_reset(s);
+	r->id = r->idents[0];
 	if (c->n == c->cap) {
 		struct vm_record **nr = realloc(c->recs, (c->cap = c->cap ? c->cap * 2 : 64) * sizeof(*nr));
 
@@ -175,52 +136,26 @@ int vm_record(struct vulndb *db, struct vm_cache *c, const char *id, const struc
 		}
 		c->recs = nr;
 	}
-	c->recs[c->n] = r;
-	json_object_set_new(c->index, id, json_integer((json_int_t)c->n));
-	c->n++;
+	c->recs[c->n++] = r;
 	*out = r;
 	return 0;
 fail:
-	sqlite3_reset(s);
 	if (r) {
-		free(r->id);
-		json_decref(r->doc);
-		json_decref(r->idents);
-		json_decref(r->aliases);
-		json_decref(r->cves);
+		free(r->buf);
+		free(r->idents);
 		free(r);
 	}
 	return rc;
 }
 
-/* The columns of the one row that q gives for id, as an object with names; NULL when none. */
-static json_t *row_obj(struct vulndb *db, enum vdb_stmt q, const char *id, const char *const *names, int n)
-{
-	sqlite3_stmt *s;
-	json_t *o = NULL;
-	int i;
-
-	if (vdb_stmt(db, q, &s) < 0 || vdb_bind_text(s, 1, id) < 0)
-		return NULL;
-	if (sqlite3_step(s) == SQLITE_ROW && (o = json_object())) {
-		for (i = 0; i < n; i++) {
-			const char *v = (const char *)sqlite3_column_text(s, i);
-
-			if (v)
-				json_object_set_new(o, names[i], json_string(v));
-		}
-	}
-	sqlite3_reset(s);
-	return o;
-}
-
 int vm_cve(struct vulndb *db, struct vm_cache *c, const char *id, const json_t **out)
 {
 	static const char *const kev_names[] = { "date_added", "due_date", "ransomware", "vendor", "product", "name" };
-	static const char *const epss_names[] = { "score", "percentile" };
 	static const char *const keep[] = { "ssvc", "cwe", "cvss", "title", "state" };
-	json_t *j = json_object_get(c->cves, id), *kev, *epss, *doc = NULL, *row;
+	json_t *j = json_object_get(c->cves, id), *kev, *epss, *doc = NULL;
+	sqlite3_stmt *s;
 	size_t i;
+	int rc;
 
 	if (j) {
 		*out = j;
@@ -235,25 +170,48 @@ int vm_cve(struct vulndb *db, struct vm_cache *c, const char *id, const json_t *
 		strbuf_release(&m);
 		strbuf_release(&d);
 	}
+	if (c->cve_data < 0) {
+		sqlite3_stmt *q = NULL;
+
+		c->cve_data = 1;
+		if (sqlite3_prepare_v2(db->db, "SELECT EXISTS(SELECT 1 FROM cve) OR EXISTS(SELECT 1 FROM kev) OR "
+					       "EXISTS(SELECT 1 FROM epss)", -1, &q, NULL) == SQLITE_OK &&
+		    sqlite3_step(q) == SQLITE_ROW)
+			c->cve_data = sqlite3_column_int(q, 0);
+		sqlite3_finalize(q);
+	}
+	if (!c->cve_data) {
+		*out = c->none;
+		return 0;
+	}
 	if (!(j = json_object()) || json_object_set_new(c->cves, id, j) < 0)
 		return err_set(ERR_NOMEM, "out of memory");
 	jsonx_set_str(j, "id", id);
-	if ((kev = row_obj(db, Q_KEV_GET, id, kev_names, 6)))
-		json_object_set_new(j, "kev", kev);
-	if ((epss = row_obj(db, Q_EPSS_GET, id, epss_names, 2))) {
-		json_object_update(epss, c->epss_meta);
-		json_object_set_new(j, "epss", epss);
-	}
-	if ((row = row_obj(db, Q_CVE_DOC, id, (const char *const[]){ "doc" }, 1))) {
-		const char *text = jsonx_str(row, "doc");
-
-		if (text && jsonx_parse(text, strlen(text), id, &doc) == 0)
+	/* KEV, EPSS and the CVE record in one query: most CVEs have none of them. */
+	if ((rc = vdb_stmt(db, Q_CVE_JOIN, &s)) < 0 || (rc = vdb_bind_text(s, 1, id)) < 0)
+		return rc;
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		if (sqlite3_column_type(s, 0) != SQLITE_NULL && (kev = json_object())) {
+			for (i = 0; i < 6; i++)
+				if (sqlite3_column_type(s, (int)i) != SQLITE_NULL)
+					jsonx_set_str(kev, kev_names[i], (const char *)sqlite3_column_text(s, (int)i));
+			json_object_set_new(j, "kev", kev);
+		}
+		if (sqlite3_column_type(s, 6) != SQLITE_NULL && (epss = json_object())) {
+			jsonx_set_str(epss, "score", (const char *)sqlite3_column_text(s, 6));
+			jsonx_set_str(epss, "percentile", (const char *)sqlite3_column_text(s, 7));
+			json_object_update(epss, c->epss_meta);
+			json_object_set_new(j, "epss", epss);
+		}
+		if (sqlite3_column_type(s, 8) != SQLITE_NULL &&
+		    jsonx_parse((const char *)sqlite3_column_text(s, 8), (size_t)sqlite3_column_bytes(s, 8), id, &doc) == 0) {
 			for (i = 0; i < ARRAY_SIZE(keep); i++)
 				if (json_object_get(doc, keep[i]))
 					json_object_set(j, keep[i], json_object_get(doc, keep[i]));
-		json_decref(doc);
-		json_decref(row);
+			json_decref(doc);
+		}
 	}
+	sqlite3_reset(s);
 	*out = j;
 	return 0;
 }
@@ -320,51 +278,72 @@ static void keep_rating(struct vm_severity *out, const char *sev, const char *w,
 	snprintf(out->from, sizeof(out->from), "%s", from);
 }
 
-/* The affected[] entries of doc for (ecosystem, name). */
-static int entry_matches(const json_t *a, const char *ecosystem, const char *name)
+/* Each "p" line of an entry's compact form whose type is type: its score, through fn. */
+static void entry_scores(const char *entry, const char *type, void (*fn)(void *, const char *), void *ctx)
 {
-	const json_t *p = json_object_get(a, "package");
-	const char *e = jsonx_str(p, "ecosystem"), *n = jsonx_str(p, "name");
+	const char *line, *nl, *tab;
+	char buf[520];
+	size_t tl = strlen(type);
 
-	return e && n && !strcmp(e, ecosystem) && !strcmp(n, name);
+	for (line = entry ? entry : ""; *line; line = nl + 1) {
+		if (!(nl = strchr(line, '\n')))
+			break;
+		tab = memchr(line, '\t', (size_t)(nl - line));
+		if (line[0] != 'p' || !tab || (size_t)(tab - line - 1) != tl || strncmp(line + 1, type, tl) ||
+		    (size_t)(nl - tab - 1) >= sizeof(buf))
+			continue;
+		memcpy(buf, tab + 1, (size_t)(nl - tab - 1));
+		buf[nl - tab - 1] = 0;
+		fn(ctx, buf);
+	}
 }
 
-static void distro_rating(const struct vm_target *t, const struct vm_record *r, const char *ecosystem,
-			  const char *name, struct vm_severity *out)
+struct rating_ctx {
+	struct vm_severity *out;
+	const char *id;
+	int *best;
+};
+
+static void ubuntu_score(void *vctx, const char *score)
 {
-	json_t *a, *sv;
-	size_t i, k;
+	struct rating_ctx *c = vctx;
+
+	keep_rating(c->out, ubuntu_rating(score), score, "ubuntu", c->id);
+}
+
+static void distro_rating(const struct vm_target *t, const struct vm_member *m, struct vm_severity *out)
+{
+	size_t k;
 
 	if (!strcmp(t->distro, "debian")) {
-		json_array_foreach(json_object_get(r->doc, "affected"), i, a) {
-			const char *u = jsonx_str(json_object_get(a, "ecosystem_specific"), "urgency");
+		const char *line, *nl;
+		char word[72];
 
-			if (u && entry_matches(a, ecosystem, name))
-				keep_rating(out, debian_rating(u), u, "debian", r->id);
+		for (line = m->entry ? m->entry : ""; *line; line = nl + 1) {
+			if (!(nl = strchr(line, '\n')))
+				break;
+			if (line[0] != 'u' || (size_t)(nl - line) >= sizeof(word))
+				continue;
+			memcpy(word, line + 1, (size_t)(nl - line - 1));
+			word[nl - line - 1] = 0;
+			keep_rating(out, debian_rating(word), word, "debian", m->rec->id);
 		}
 	} else if (!strcmp(t->distro, "ubuntu")) {
-		json_array_foreach(json_object_get(r->doc, "severity"), k, sv) {
-			if (!strcmp(jsonx_strz(sv, "type"), "Ubuntu") && jsonx_str(sv, "score"))
-				keep_rating(out, ubuntu_rating(jsonx_str(sv, "score")), jsonx_str(sv, "score"), "ubuntu", r->id);
-		}
-		json_array_foreach(json_object_get(r->doc, "affected"), i, a) {
-			if (!entry_matches(a, ecosystem, name))
-				continue;
-			json_array_foreach(json_object_get(a, "severity"), k, sv) {
-				if (!strcmp(jsonx_strz(sv, "type"), "Ubuntu") && jsonx_str(sv, "score"))
-					keep_rating(out, ubuntu_rating(jsonx_str(sv, "score")), jsonx_str(sv, "score"),
-						    "ubuntu", r->id);
-			}
-		}
+		struct rating_ctx c = { out, m->rec->id, NULL };
+
+		for (k = 0; k < m->rec->nsev; k++)
+			if (util_has_prefix(m->rec->sev[k], "Ubuntu\t"))
+				keep_rating(out, ubuntu_rating(m->rec->sev[k] + 7), m->rec->sev[k] + 7, "ubuntu", m->rec->id);
+		entry_scores(m->entry, "Ubuntu", ubuntu_score, &c);
 	} else {
 		/* Red Hat and its rebuilds: "Important: openssl security update". */
-		const char *sum = jsonx_strz(r->doc, "summary"), *colon = strchr(sum, ':');
+		const char *sum = m->rec->summary, *colon = strchr(sum, ':');
 		char word[16];
 
 		if (colon && (size_t)(colon - sum) < sizeof(word)) {
 			memcpy(word, sum, (size_t)(colon - sum));
 			word[colon - sum] = 0;
-			keep_rating(out, redhat_rating(word), word, t->distro, r->id);
+			keep_rating(out, redhat_rating(word), word, t->distro, m->rec->id);
 		}
 	}
 }
@@ -408,25 +387,33 @@ static void keep_cvss(struct vm_severity *out, int *best_cls, int cls, const cha
 	snprintf(out->from, sizeof(out->from), "%s", from);
 }
 
-static void advisory_cvss(const struct vm_record *r, const char *ecosystem, const char *name, struct vm_severity *out,
-			  int *best)
+static void cvss3_score(void *vctx, const char *vec)
 {
-	json_t *a, *sv, *lists[2];
-	size_t i, k, l;
+	struct rating_ctx *c = vctx;
 
-	lists[0] = json_object_get(r->doc, "severity");
-	lists[1] = NULL;
-	json_array_foreach(json_object_get(r->doc, "affected"), i, a)
-		if (!lists[1] && entry_matches(a, ecosystem, name))
-			lists[1] = json_object_get(a, "severity");
-	for (l = 0; l < 2; l++) {
-		json_array_foreach(lists[l], k, sv) {
-			const char *type = jsonx_strz(sv, "type"), *vec = jsonx_str(sv, "score");
+	keep_cvss(c->out, c->best, 0, vec, "advisory-cvss", c->id);
+}
 
-			if (vec && (!strcmp(type, "CVSS_V3") || !strcmp(type, "CVSS_V4")))
-				keep_cvss(out, best, type[6] == '3' ? 0 : 1, vec, "advisory-cvss", r->id);
-		}
+static void cvss4_score(void *vctx, const char *vec)
+{
+	struct rating_ctx *c = vctx;
+
+	keep_cvss(c->out, c->best, 1, vec, "advisory-cvss", c->id);
+}
+
+static void advisory_cvss(const struct vm_member *m, struct vm_severity *out, int *best)
+{
+	struct rating_ctx c = { out, m->rec->id, best };
+	size_t k;
+
+	for (k = 0; k < m->rec->nsev; k++) {
+		const char *e = m->rec->sev[k];
+
+		if (util_has_prefix(e, "CVSS_V3\t") || util_has_prefix(e, "CVSS_V4\t"))
+			keep_cvss(out, best, e[6] == '3' ? 0 : 1, e + 8, "advisory-cvss", m->rec->id);
 	}
+	entry_scores(m->entry, "CVSS_V3", cvss3_score, &c);
+	entry_scores(m->entry, "CVSS_V4", cvss4_score, &c);
 }
 
 static void cve_cvss(const char *cve, const json_t *info, struct vm_severity *out, int *best)
@@ -447,27 +434,26 @@ static void cve_cvss(const char *cve, const json_t *info, struct vm_severity *ou
 	}
 }
 
-int vm_severity(struct vulndb *db, struct vm_cache *c, const struct vm_target *t, const struct vm_record *const *recs,
-		size_t n, const char *ecosystem, const char *name, struct vm_severity *out)
+int vm_severity(struct vulndb *db, struct vm_cache *c, const struct vm_target *t, const struct vm_member *m, size_t n,
+		struct vm_severity *out)
 {
 	const json_t *info;
-	json_t *cve;
 	size_t i, k;
 	int rc, best = 99;
 
 	memset(out, 0, sizeof(*out));
 	out->score = -1;
 	for (i = 0; t->distro && i < n; i++)
-		distro_rating(t, recs[i], ecosystem, name, out);
+		distro_rating(t, &m[i], out);
 	if (!out->severity)
 		for (i = 0; i < n; i++)
-			advisory_cvss(recs[i], ecosystem, name, out, &best);
+			advisory_cvss(&m[i], out, &best);
 	if (!out->severity) {
 		for (i = 0; i < n; i++) {
-			json_array_foreach(recs[i]->cves, k, cve) {
-				if ((rc = vm_cve(db, c, json_string_value(cve), &info)) < 0)
+			for (k = 0; k < m[i].rec->ncves; k++) {
+				if ((rc = vm_cve(db, c, m[i].rec->cves[k], &info)) < 0)
 					return rc;
-				cve_cvss(json_string_value(cve), info, out, &best);
+				cve_cvss(m[i].rec->cves[k], info, out, &best);
 			}
 		}
 	}
