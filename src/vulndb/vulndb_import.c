@@ -99,7 +99,7 @@ static int walk_dir(struct walk *w, const char *dir, int depth)
 		n++;
 	}
 	closedir(d);
-	if (rc == 0)
+	if (rc == 0 && n)
 		qsort(names, n, sizeof(*names), cmp_name);
 	for (i = 0; i < n && rc == 0; i++) {
 		strbuf_reset(&path);

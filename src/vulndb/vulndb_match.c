@@ -249,7 +249,8 @@ static int make_groups(struct run *r, const struct vm_target *t, struct lookup *
 		if ((rc = vm_severity(r->db, r->cache, t, gr->m, gr->n, &gr->sev)) < 0)
 			goto cleanup;
 	}
-	qsort(l->groups, l->ngroups, sizeof(*l->groups), cmp_group);
+	if (l->ngroups > 1)
+		qsort(l->groups, l->ngroups, sizeof(*l->groups), cmp_group);
 cleanup:
 	json_decref(owner);
 	free(parent);

@@ -251,6 +251,7 @@ START_TEST(language_ranges_follow_the_osv_evaluation)
 	json_decref(m), json_decref(g);
 	pkg_list_release(&pkgs);
 	vulndb_close(db);
+	strbuf_release(&got), strbuf_release(&gaps_text);
 	th_rm_rf(dir);
 	free(dir);
 }
