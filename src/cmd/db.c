@@ -25,10 +25,36 @@ struct db_opts {
 	long long max_bytes;
 };
 
+/* s with control characters made '?': names and reasons can quote outside data. */
+static const char *printable(char *buf, size_t size, const char *s)
+{
+	size_t i;
+
+	for (i = 0; s[i] && i + 1 < size; i++)
+		buf[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
+	buf[i] = 0;
+	return buf;
+}
+
 static void on_refused(void *ctx, const char *where, const char *reason)
 {
+	char w[1024], r[1024];
+
 	(void)ctx;
-	log_warn("%s: refused: %s", where, reason);
+	log_warn("%s: refused: %s", printable(w, sizeof(w), where), printable(r, sizeof(r), reason));
+}
+
+/* Indented JSON with sorted keys; reals with 15 digits, so 7.8 prints as 7.8. */
+static int dump_json(struct strbuf *out, const json_t *v)
+{
+	char *text = json_dumps(v, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(15));
+	int rc;
+
+	if (!text)
+		return err_set(ERR_NOMEM, "cannot serialise JSON");
+	rc = strbuf_addstr(out, text);
+	free(text);
+	return rc < 0 ? rc : strbuf_addch(out, '\n');
 }
 
 /* Parse the options every db subcommand shares; returns optind's new value or -1 after a usage error. */
@@ -147,7 +173,7 @@ static int db_status(struct vulndb *db, const char *format)
 	if ((rc = vulndb_status(db, &st)) < 0)
 		return cmd_fail(EXIT_FATAL);
 	if (!strcmp(format, "json")) {
-		jsonx_dump_pretty(&text, st);
+		dump_json(&text, st);
 		fwrite(text.buf, 1, text.len, stdout);
 		strbuf_release(&text);
 		json_decref(st);
@@ -275,7 +301,7 @@ int cmd_db(int argc, char **argv)
 		if (vulndb_show(db, argv[first + 1], &j) < 0) {
 			code = cmd_fail(EXIT_TRIPPED);
 		} else {
-			jsonx_dump_pretty(&text, j);
+			dump_json(&text, j);
 			fwrite(text.buf, 1, text.len, stdout);
 			json_decref(j);
 			code = EXIT_DONE;

@@ -203,6 +203,19 @@ static json_t *sarif_of(const json_t *doc)
 	return log;
 }
 
+/* Indented JSON with sorted keys; reals with 15 digits, so a CVSS score of 7.8 prints as 7.8. */
+static int dump_json(struct strbuf *out, const json_t *v)
+{
+	char *text = json_dumps(v, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(15));
+	int rc;
+
+	if (!text)
+		return err_set(ERR_NOMEM, "cannot serialise JSON");
+	rc = strbuf_addstr(out, text);
+	free(text);
+	return rc < 0 ? rc : strbuf_addch(out, '\n');
+}
+
 static int write_out(const char *path, const struct strbuf *text)
 {
 	if (!path || !strcmp(path, "-"))
@@ -265,7 +278,7 @@ int cmd_scan(int argc, char **argv)
 		print_table(doc);
 	} else {
 		out = !strcmp(format, "sarif") ? sarif_of(doc) : json_incref(doc);
-		if (!out || (rc = jsonx_dump_pretty(&text, out)) < 0 || (rc = write_out(output, &text)) < 0) {
+		if (!out || (rc = dump_json(&text, out)) < 0 || (rc = write_out(output, &text)) < 0) {
 			code = cmd_fail(EXIT_FATAL);
 			goto cleanup;
 		}
