@@ -39,6 +39,15 @@ int cmd_sbom(int argc, char **argv);
 int cmd_inventory(int argc, char **argv);
 int cmd_vercmp(int argc, char **argv);
 int cmd_cvss(int argc, char **argv);
+int cmd_db(int argc, char **argv);
+int cmd_scan(int argc, char **argv);
+
+struct image;
+struct scan_result;
+/* Open and scan the image ref_text for the ad-hoc commands (sbom, inventory,
+ * scan); 0, or an exit code after printing the error. */
+int cmd_scan_image(const char *cmd, const char *ref_text, const char *platform, int secrets, struct image **img,
+		   struct scan_result *res);
 
 /* Print err_last() as "vetter: error: ..." and return code. */
 int cmd_fail(int code);

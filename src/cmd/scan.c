@@ -19,9 +19,8 @@
 #include "scan/sbom.h"
 #include "scan/scanner.h"
 
-/* Open and scan ref_text; 0, or an exit code after printing the error. */
-static int scan_ref(const char *cmd, const char *ref_text, const char *platform, int secrets, struct image **img,
-		    struct scan_result *res)
+int cmd_scan_image(const char *cmd, const char *ref_text, const char *platform, int secrets, struct image **img,
+		   struct scan_result *res)
 {
 	struct image_ref ref;
 	struct scan_options opt;
@@ -89,7 +88,7 @@ int cmd_sbom(int argc, char **argv)
 		return cmd_usage_error("sbom", "--format takes cyclonedx or spdx");
 	if (optind != argc - 1)
 		return cmd_usage_error("sbom", "give one image reference");
-	if ((code = scan_ref("sbom", argv[optind], platform, 0, &img, &res)) != 0)
+	if ((code = cmd_scan_image("sbom", argv[optind], platform, 0, &img, &res)) != 0)
 		return code;
 	now = time(NULL);
 	gmtime_r(&now, &tm);
@@ -155,7 +154,7 @@ int cmd_inventory(int argc, char **argv)
 		return cmd_usage_error("inventory", "--format takes table or json");
 	if (optind != argc - 1)
 		return cmd_usage_error("inventory", "give one image reference");
-	if ((code = scan_ref("inventory", argv[optind], platform, secrets, &img, &res)) != 0)
+	if ((code = cmd_scan_image("inventory", argv[optind], platform, secrets, &img, &res)) != 0)
 		return code;
 	if (!strcmp(format, "json")) {
 		doc = inventory_json(&res);
