@@ -595,9 +595,11 @@ static json_t *configmap_doc(const json_t *o)
 		json_object_set(doc, "data", json_object_get(o, "data"));
 	json_object_foreach(json_object_get(o, "data"), k, v)
 		json_array_append_new(keys, json_string(k));
+	json_object_set_new(doc, "keys", keys);
+	keys = json_array();
 	json_object_foreach(json_object_get(o, "binaryData"), k, v)
 		json_array_append_new(keys, json_string(k));
-	json_object_set_new(doc, "keys", keys);
+	json_object_set_new(doc, "binary_keys", keys);
 	return doc;
 }
 

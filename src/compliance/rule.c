@@ -279,8 +279,8 @@ static int load_rule(struct pack *pk, struct rule *r, json_t *doc, const char *f
 	json_object_foreach(tests, key, v) {
 		json_t *t;
 
-		if (strcmp(key, "pass") && strcmp(key, "fail") && strcmp(key, "error"))
-			return rule_error(file, id, "tests.%s: the cases are 'pass', 'fail' and 'error'", key);
+		if (strcmp(key, "pass") && strcmp(key, "fail") && strcmp(key, "error") && strcmp(key, "skip"))
+			return rule_error(file, id, "tests.%s: the cases are 'pass', 'fail', 'error' and 'skip'", key);
 		if (!json_is_array(v))
 			return rule_error(file, id, "tests.%s is a list", key);
 		json_array_foreach(v, i, t)

@@ -96,7 +96,7 @@ static int run_case(const struct rule *r, const json_t *tcase, const char *expec
 	struct resource_set set;
 	struct result res;
 	json_t *docs = NULL, *d;
-	size_t i, judged = 0, n[4] = { 0, 0, 0, 0 };
+	size_t i, judged = 0, of_kind = 0, n[4] = { 0, 0, 0, 0 };
 	struct strbuf seen = STRBUF_INIT;
 	int rc, ok;
 
@@ -117,6 +117,7 @@ static int run_case(const struct rule *r, const json_t *tcase, const char *expec
 	for (i = 0; i < set.n; i++) {
 		if (strcmp(set.v[i].kind, r->resource))
 			continue;
+		of_kind++;
 		if ((rc = engine_eval(r, &set, &set.v[i], o, &res)) < 0)
 			goto bad_case;
 		if (rc == 0)
@@ -133,6 +134,8 @@ static int run_case(const struct rule *r, const json_t *tcase, const char *expec
 		ok = judged && n[VERDICT_PASS] == judged;
 	else if (!strcmp(expect, "fail"))
 		ok = n[VERDICT_FAIL] && !n[VERDICT_ERROR];
+	else if (!strcmp(expect, "skip"))
+		ok = of_kind && !judged;
 	else
 		ok = n[VERDICT_ERROR] > 0;
 	if (!ok) {
@@ -140,7 +143,9 @@ static int run_case(const struct rule *r, const json_t *tcase, const char *expec
 		strbuf_addf(&rep->log, "%s: tests.%s[%zu]%s%s%s: expected %s, got %s\n", r->id, expect, idx,
 			    jsonx_str(tcase, "name") ? " (" : "", jsonx_strz(tcase, "name"),
 			    jsonx_str(tcase, "name") ? ")" : "", expect,
-			    judged ? seen.buf : "no resource of the rule's kind that it applies to");
+			    judged ? seen.buf
+				   : of_kind ? "no resource of the rule's kind that it applies to"
+					     : "no resource of the rule's kind");
 	}
 	goto cleanup;
 bad_case:
@@ -159,7 +164,7 @@ cleanup:
 
 int ruletest_rule(const struct rule *r, struct ruletest_report *rep)
 {
-	static const char *const kinds[] = { "pass", "fail", "error", NULL };
+	static const char *const kinds[] = { "pass", "fail", "error", "skip", NULL };
 	const char *as_of_text = jsonx_str(r->pack->doc, "test_as_of");
 	struct engine_opts o = { 0, NULL, NULL, NULL };
 	struct util_date as_of;

@@ -8,7 +8,8 @@
  * normalisers as 'vetter check'; then every resource of the rule's kind the
  * rule applies to is judged.  A 'pass' case needs all of them to pass, a
  * 'fail' case at least one failure and no error, an 'error' case at least
- * one error.  Dates are judged against the pack's test_as_of (default
+ * one error, a 'skip' case resources of the kind that the rule's 'when'
+ * leaves out.  Dates are judged against the pack's test_as_of (default
  * 2025-06-30).
  */
 #ifndef VETTER_COMPLIANCE_RULETEST_H
