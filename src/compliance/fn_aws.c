@@ -408,7 +408,7 @@ int fn_iam_external_check(const json_t *args)
 
 /* ---- CIS AWS monitoring: trail -> log group -> metric filter -> alarm -> subscribed topic ---- */
 
-/* Compare with all white space removed: filter patterns are written with free spacing. */
+/* Compare with white space and double quotes removed: filter patterns are written with free spacing and quoting. */
 static int pattern_has(const char *pattern, const char *want)
 {
 	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
@@ -418,10 +418,10 @@ static int pattern_has(const char *pattern, const char *want)
 	strbuf_init(&a, 64 * 1024);
 	strbuf_init(&b, 64 * 1024);
 	for (s = pattern; *s; s++)
-		if (!isspace((unsigned char)*s))
+		if (!isspace((unsigned char)*s) && *s != '"')
 			strbuf_addch(&a, *s);
 	for (s = want; *s; s++)
-		if (!isspace((unsigned char)*s))
+		if (!isspace((unsigned char)*s) && *s != '"')
 			strbuf_addch(&b, *s);
 	found = util_memmem(a.buf, a.len, b.buf, b.len) != NULL;
 	strbuf_release(&a);

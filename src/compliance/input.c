@@ -10,6 +10,9 @@
 #include "core/ydoc.h"
 #include "normalise.h"
 
+static const char *const k8s_datasets[] = { "k8s.workloads", "k8s.rbac", "k8s.networkpolicies", "k8s.services",
+					    "k8s.namespaces", "k8s.serviceaccounts", "k8s.configmaps.data", NULL };
+
 int input_init(struct input *in)
 {
 	memset(in, 0, sizeof(*in));
@@ -211,7 +214,10 @@ int input_normalise(struct input *in, struct resource_set *set)
 	int rc = 0;
 
 	set->documents += in->documents;
-	if (json_array_size(in->k8s) && (rc = norm_k8s(set, in->k8s, in->k8s_origins, NULL)) < 0)
+	/* The manifests given are the whole cluster: every Kubernetes data set is what they hold. */
+	for (i = 0; json_array_size(in->k8s) && k8s_datasets[i] && rc == 0; i++)
+		rc = resource_set_collected(set, k8s_datasets[i]);
+	if (rc < 0 || (json_array_size(in->k8s) && (rc = norm_k8s(set, in->k8s, in->k8s_origins, NULL)) < 0))
 		return rc;
 	json_array_foreach(in->docs, i, doc) {
 		struct resource *r = NULL;

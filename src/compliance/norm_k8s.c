@@ -11,9 +11,6 @@
 #include "normalise.h"
 #include "path.h"
 
-static const char *const k8s_datasets[] = { "k8s.workloads", "k8s.rbac", "k8s.networkpolicies", "k8s.services",
-					    "k8s.namespaces", "k8s.serviceaccounts", "k8s.configmaps.data", NULL };
-
 /* The security context fields a pod sets for all its containers (PodSecurityContext ∩ SecurityContext). */
 static const char *const pod_sc_fields[] = { "runAsUser", "runAsGroup", "runAsNonRoot", "seLinuxOptions",
 					     "seccompProfile", "appArmorProfile", NULL };
@@ -616,8 +613,6 @@ int norm_k8s(struct resource_set *out, const json_t *objects, const json_t *orig
 	size_t i;
 	int rc = 0;
 
-	for (i = 0; k8s_datasets[i] && rc == 0; i++)
-		rc = resource_set_collected(out, k8s_datasets[i]);
 	json_array_foreach(objects, i, o) {
 		const char *kind = kind_of(o);
 

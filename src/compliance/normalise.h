@@ -27,8 +27,9 @@
  * Normalise Kubernetes objects (a JSON array, Lists already flattened).
  * origins, when not NULL, is a parallel array of {"file", "line"} objects.
  * image_users, when not NULL, maps an image reference to the USER of its
- * scanned configuration.  Every k8s data set is marked collected: the
- * objects given are taken as the whole cluster.
+ * scanned configuration.  Which k8s data sets count as collected is the
+ * caller's to say (resource_set_collected): 'vetter check' takes the files
+ * as the whole cluster; an engagement, what its connector read.
  */
 int norm_k8s(struct resource_set *out, const json_t *objects, const json_t *origins, const json_t *image_users);
 
