@@ -684,7 +684,12 @@ static int eval(const struct pred *p, const json_t *node, const char *base, stru
 			rc = p->kind == PK_NONE ? TRI_FALSE : r;
 			goto cleanup;
 		}
-		if (i == 0)
+		/*
+		 * A false 'any' reports its last alternative: rules write the exemptions
+		 * first and the real requirement last ("not a regular container, or a
+		 * memory limit").
+		 */
+		if (i == 0 || p->kind == PK_ANY)
 			witness_move(w, &cur);
 	}
 	if (have_err) {

@@ -627,6 +627,45 @@ START_TEST(every_rule_passes_its_own_fixtures)
 }
 END_TEST
 
+START_TEST(list_marks_rules_no_connector_collects)
+{
+	char *dir = th_repo_path("rules");
+	struct th_result res;
+	json_t *arr = NULL, *r;
+	size_t i, collected = 0;
+
+	th_vetter(&res, NULL, "rules", "list", "--rules", dir, "--format", "json", NULL);
+	th_assert_status(&res, 0);
+	ck_assert_int_eq(jsonx_parse(res.out.buf, res.out.len, "list", &arr), 0);
+	ck_assert_int_eq(json_array_size(arr), 145);
+	json_array_foreach(arr, i, r)
+		collected += jsonx_bool(r, "collected", 0);
+	/* Today only images are collected: the nine image rules that need nothing but their configuration. */
+	ck_assert_int_eq(collected, 9);
+	json_decref(arr);
+	th_result_release(&res);
+	th_vetter(&res, NULL, "rules", "list", "docker", "--rules", dir, NULL);
+	th_assert_status(&res, 0);
+	ck_assert_msg(strstr(res.out.buf, "CIS-DOCKER-1.6-4.8                 medium   image                  no "), "%s",
+		      res.out.buf);
+	ck_assert_msg(strstr(res.out.buf, "10 rules; 1 read data that no connector collects yet"), "%s", res.out.buf);
+	ck_assert_msg(strstr(res.out.buf, "Collected today: image.config (the scan stage, for every image a source names)."),
+		      "%s", res.out.buf);
+	th_result_release(&res);
+	th_vetter(&res, NULL, "rules", "show", "CIS-K8S-1.10-5.2.2", "--rules", dir, NULL);
+	th_assert_status(&res, 0);
+	ck_assert_msg(strstr(res.out.buf, "# requires k8s.workloads: pods and the controllers that make them; collected by "
+					  "no connector yet\n"),
+		      "%s", res.out.buf);
+	ck_assert_msg(strstr(res.out.buf, "\"id\": \"CIS-K8S-1.10-5.2.2\""), "%s", res.out.buf);
+	th_result_release(&res);
+	th_vetter(&res, NULL, "rules", "show", "NOPE", "--rules", dir, NULL);
+	th_assert_status(&res, 2);
+	th_result_release(&res);
+	free(dir);
+}
+END_TEST
+
 START_TEST(cli_refuses_an_invalid_pack_with_file_rule_and_reason)
 {
 	char *tmp = th_tmpdir();
@@ -675,6 +714,7 @@ Suite *rules_suite(void)
 	tc = tcase_create("packs");
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, every_rule_passes_its_own_fixtures);
+	tcase_add_test(tc, list_marks_rules_no_connector_collects);
 	tcase_add_test(tc, cli_refuses_an_invalid_pack_with_file_rule_and_reason);
 	suite_add_tcase(s, tc);
 	return s;
