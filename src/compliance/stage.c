@@ -67,12 +67,20 @@ static int collect_asset(void *vctx, const struct store_asset *a)
 
 		if ((rc = norm_image(c->set, a->key, a->name, a->doc, &r)) == 0)
 			rc = set_identity(r, a);
-		/* An image without USER runs as root: "" says so to the Kubernetes join. */
-		if (rc == 0 && json_object_get(a->doc, "config") && jsonx_str(a->doc, "ref"))
-			rc = json_object_set_new(c->image_users, jsonx_str(a->doc, "ref"),
-						 json_string(json_is_string(user) ? json_string_value(user) : "")) < 0
-				     ? ERR_NOMEM
-				     : 0;
+		/*
+		 * An image without USER runs as root: "" says so to the Kubernetes join.
+		 * Pods name images as the registry does, so a registry: reference is
+		 * also known without its transport.
+		 */
+		if (rc == 0 && json_object_get(a->doc, "config") && jsonx_str(a->doc, "ref")) {
+			const char *ref = jsonx_str(a->doc, "ref");
+			json_t *u = json_string(json_is_string(user) ? json_string_value(user) : "");
+
+			if (!u || json_object_set(c->image_users, ref, u) < 0 ||
+			    (util_has_prefix(ref, "registry:") && json_object_set(c->image_users, ref + 9, u) < 0))
+				rc = err_set(ERR_NOMEM, "out of memory");
+			json_decref(u);
+		}
 		return rc;
 	}
 	if (!strcmp(a->kind, "k8s-object") && json_is_object(a->doc)) {
