@@ -48,6 +48,8 @@ struct scan_result;
  * scan); 0, or an exit code after printing the error. */
 int cmd_scan_image(const char *cmd, const char *ref_text, const char *platform, int secrets, struct image **img,
 		   struct scan_result *res);
+int cmd_rules(int argc, char **argv);
+int cmd_check(int argc, char **argv);
 
 /* Print err_last() as "vetter: error: ..." and return code. */
 int cmd_fail(int code);
