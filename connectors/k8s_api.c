@@ -182,7 +182,7 @@ static int get_json(struct k8s_client *c, const char *path, const char *query, i
 	*out = NULL;
 	*status = 0;
 	if (!k8s_path_allowed(path))
-		return err_set(ERR_DENIED, "%s is not on vetter's list of Kubernetes reads", path);
+		return err_set(ERR_INVALID, "%s is not on vetter's list of Kubernetes reads", path);
 	if ((rc = strbuf_addf(&url, "%s%s%s%s", c->server, path, query ? "?" : "", query ? query : "")) < 0)
 		return rc;
 	req.url = url.buf;
@@ -196,6 +196,8 @@ static int get_json(struct k8s_client *c, const char *path, const char *query, i
 			     "server's redirects", c->server, path, msg.buf);
 		goto cleanup;
 	}
+	if (rc == ERR_DENIED)
+		rc = ERR_NET; /* the HTTP layer refused the address: no answer, not a 403 */
 	if (rc < 0)
 		goto cleanup;
 	if (resp.status != 200) {

@@ -18,8 +18,8 @@ only (PartialObjectMetadataList) when the Accept header asks for it, and full ob
 included, to anyone who asks for them.  Subresources (log, exec, ...) answer too, so that asking is
 what the tests catch.
 
-Authentication: a bearer token equal to --token, or a client certificate signed by --client-ca;
-anything else is a 401.
+Authentication: a bearer token given with --token (which may be repeated), or a client certificate
+signed by --client-ca; anything else is a 401.
 
 --deny RESOURCE     403 on every list of that resource (plural name)
 --mode html         every answer is an HTML page (200)
@@ -41,7 +41,7 @@ import sys
 import threading
 import urllib.parse
 
-ARGS = {"page": 2, "deny": set(), "mode": "normal", "token": None, "client_ca": None,
+ARGS = {"page": 2, "deny": set(), "mode": "normal", "tokens": set(), "client_ca": None,
         "hostile": False, "redirect_to": None, "log": None}
 LOCK = threading.Lock()
 PORT = [0]
@@ -276,7 +276,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def authenticate(self):
         h = self.headers.get("Authorization", "")
-        if ARGS["token"] and h == "Bearer " + ARGS["token"]:
+        if h.startswith("Bearer ") and h[7:] in ARGS["tokens"]:
             return "token"
         try:
             if self.connection.getpeercert():
@@ -371,7 +371,7 @@ def main():
         elif a == "--log":
             ARGS["log"] = args.pop(0)
         elif a == "--token":
-            ARGS["token"] = args.pop(0)
+            ARGS["tokens"].add(args.pop(0))
         elif a == "--client-ca":
             ARGS["client_ca"] = args.pop(0)
         elif a == "--page":
