@@ -6,8 +6,12 @@
 #include "core/jsonx.h"
 #include "core/ydoc.h"
 
-/* A dump of a large cluster runs to millions of YAML nodes; the file size caps it anyway. */
-#define DUMP_MAX_NODES 20000000
+/*
+ * A dump of a large cluster runs to millions of YAML nodes, but YAML spends
+ * several bytes on each: more nodes than a quarter of the bytes means aliases
+ * multiplying a small file (a "billion laughs"), which is refused.
+ */
+#define DUMP_MIN_NODES 100000
 #define DUMP_MAX_DEPTH 200
 
 struct dump {
@@ -99,7 +103,7 @@ static int read_json(struct dump *d, const char *buf, size_t len, const char *na
 int k8s_dump_read(struct k8s_model *m, const char *buf, size_t len, const char *name, const char *default_ns,
 		  k8s_kept_cb cb, void *ctx)
 {
-	struct ydoc_limits lim = { DUMP_MAX_NODES, DUMP_MAX_DEPTH };
+	struct ydoc_limits lim = { DUMP_MIN_NODES + len / 4, DUMP_MAX_DEPTH };
 	struct dump d = { m, default_ns, cb, ctx, 0 };
 	size_t lead = 0;
 	int rc;

@@ -417,6 +417,7 @@ START_TEST(exec_credential_output)
 		"{\"clientCertificateData\":\"x\",\"clientKeyData\":\"y\"}}",
 	};
 	struct strbuf ok = STRBUF_INIT;
+	json_t *v;
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(bad); i++)
@@ -424,9 +425,13 @@ START_TEST(exec_credential_output)
 			      "%s", bad[i]);
 	strbuf_addstr(&ok, "{\"apiVersion\":\"client.authentication.k8s.io/v1beta1\",\"kind\":\"ExecCredential\","
 			   "\"status\":{\"clientCertificateData\":");
-	jsonx_dump_canonical(&ok, json_string(cert_pem));
+	v = json_string(cert_pem);
+	jsonx_dump_canonical(&ok, v);
+	json_decref(v);
 	strbuf_addstr(&ok, ",\"clientKeyData\":");
-	jsonx_dump_canonical(&ok, json_string(key_pem));
+	v = json_string(key_pem);
+	jsonx_dump_canonical(&ok, v);
+	json_decref(v);
 	strbuf_addstr(&ok, ",\"expirationTimestamp\":\"2030-01-01T00:00:00Z\"}}");
 	ck_assert_int_eq(k8s_exec_credential_parse(ok.buf, ok.len, "client.authentication.k8s.io/v1beta1", &t), 0);
 	ck_assert_str_eq(t.cert_pem, cert_pem);
