@@ -234,7 +234,9 @@ int k8s_model_add(struct k8s_model *m, json_t *obj, const char *kind, const char
 	k = k8s_kind_find(kd);
 	if (!k)
 		return skip(m, kd && strlen(kd) < 100 ? kd : "(no kind)");
-	if (!av || !group_allowed(k, av))
+	if (!av)
+		return skip(m, "(no apiVersion)");
+	if (!group_allowed(k, av))
 		return skip(m, "(kind of another API group)");
 	meta = json_object_get(obj, "metadata");
 	name = jsonx_str(meta, "name");

@@ -152,6 +152,17 @@ cleanup:
 	return rc;
 }
 
+/* Printable ASCII without spaces, bounded: whatever its origin, a token goes into a header line. */
+static int token_ok(const char *s)
+{
+	size_t i;
+
+	for (i = 0; s[i]; i++)
+		if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7f || i >= 16384)
+			return 0;
+	return i > 0;
+}
+
 /* The credentials: the source's token, else the kubeconfig's, else its exec plugin (when allowed). */
 static int credentials(struct kube *k, struct k8s_target *t)
 {
@@ -175,6 +186,9 @@ static int credentials(struct kube *k, struct k8s_target *t)
 		if ((rc = k8s_exec_run(t->exec, &eo, t)) < 0)
 			return err_prefix(rc, "context '%s'", t->context);
 	}
+	if (t->token && !token_ok(t->token))
+		return err_set(ERR_INVALID, "context '%s': the token is empty, too long or holds characters a token cannot "
+			       "hold (a header must not be able to end early)", t->context);
 	if (t->token && (rc = log_secret_add(t->token, strlen(t->token))) < 0)
 		return rc;
 	if (t->key_pem && (rc = log_secret_add(t->key_pem, strlen(t->key_pem))) < 0)
@@ -380,6 +394,8 @@ static int kubernetes_collect(struct inventory *inv)
 		goto cleanup;
 	if (!jsonx_bool(inv->src->doc, "in_cluster", 0) && (rc = load_kubeconfig(&k)) < 0)
 		goto cleanup;
+	if (jsonx_bool(inv->src->doc, "in_cluster", 0))
+		ctxs = NULL; /* a pod has one identity */
 	n = json_array_size(ctxs) ? json_array_size(ctxs) : 1;
 	for (i = 0; i < n; i++) {
 		cv = json_array_get(ctxs, i);

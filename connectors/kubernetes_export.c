@@ -36,6 +36,7 @@ struct export {
 	json_t *files;     /* what was read, relative to the engagement folder */
 	json_t *coverage;  /* resource -> "present" */
 	json_t *kept;      /* the current file's objects, for its evidence */
+	struct strbuf first; /* the first problem, for the message when nothing could be read */
 	int read_ok, failed;
 	size_t nfiles;
 };
@@ -56,6 +57,9 @@ static int file_gap(struct export *x, const char *rel, const char *reason)
 	int rc;
 
 	x->failed++;
+	if (!x->first.len)
+		strbuf_addf(&x->first, "%s%s%s", util_has_prefix(reason, rel) ? "" : rel,
+			    util_has_prefix(reason, rel) ? "" : ": ", reason);
 	strbuf_addf(&scope, "kubernetes export file %s", rel);
 	rc = inventory_gap(x->inv, scope.buf, reason);
 	strbuf_release(&scope);
@@ -187,9 +191,9 @@ static int export_collect(struct inventory *inv)
 {
 	const char *cluster = jsonx_str(inv->src->doc, "cluster"), *ns = jsonx_str(inv->src->doc, "namespace");
 	json_t *paths = json_object_get(inv->src->doc, "paths"), *pv, *coll;
-	struct export x = { inv, NULL, ns ? ns : "default", NULL, NULL, NULL, 0, 0, 0 };
+	struct export x = { inv, NULL, ns ? ns : "default", NULL, NULL, NULL, STRBUF_INIT, 0, 0, 0 };
 	struct k8s_graph *g = NULL;
-	struct strbuf p = STRBUF_INIT, first = STRBUF_INIT;
+	struct strbuf p = STRBUF_INIT;
 	struct stat st;
 	size_t i;
 	int rc;
@@ -209,8 +213,6 @@ static int export_collect(struct inventory *inv)
 		if ((rc = engagement_path(inv->eng, rel, &p)) < 0)
 			goto cleanup;
 		if (stat(p.buf, &st) < 0) {
-			if (!first.len)
-				strbuf_addf(&first, "%s: no such file or folder", rel);
 			if ((rc = file_gap(&x, rel, "no such file or folder")) < 0)
 				goto cleanup;
 			continue;
@@ -220,8 +222,9 @@ static int export_collect(struct inventory *inv)
 			goto cleanup;
 	}
 	if (!x.read_ok) {
-		rc = err_set(ERR_NOTFOUND, "nothing could be read from %s%s%s", json_string_value(json_array_get(paths, 0)),
-			     first.len ? ": " : "", first.buf);
+		/* The gaps go with the failed source's rollback: the message keeps the first reason. */
+		rc = err_set(ERR_NOTFOUND, "no Kubernetes objects could be read%s%s", x.first.len ? "; first: " : "",
+			     x.first.buf);
 		goto cleanup;
 	}
 	coll = k8s_model_collection(x.m);
@@ -239,7 +242,7 @@ cleanup:
 	json_decref(x.coverage);
 	json_decref(x.kept);
 	strbuf_release(&p);
-	strbuf_release(&first);
+	strbuf_release(&x.first);
 	return rc;
 }
 
