@@ -74,11 +74,12 @@ static int valid_env_name(const char *s)
 	return i <= 256;
 }
 
-/* KUBERNETES_EXEC_INFO, as kubectl sets it for a non-interactive run. */
-static int exec_info(struct strbuf *out, const char *api_version)
+/* KUBERNETES_EXEC_INFO, as kubectl sets it for a non-interactive run (with the cluster when asked for). */
+static int exec_info(struct strbuf *out, const json_t *exec, const char *api_version, const struct k8s_target *t)
 {
-	json_t *info = json_object(), *spec = json_object();
-	int rc;
+	json_t *info = json_object(), *spec = json_object(), *cl = NULL;
+	struct strbuf ca = STRBUF_INIT;
+	int rc = 0;
 
 	if (!info || !spec) {
 		json_decref(info);
@@ -89,12 +90,22 @@ static int exec_info(struct strbuf *out, const char *api_version)
 	jsonx_set_str(info, "apiVersion", api_version);
 	jsonx_set_str(info, "kind", "ExecCredential");
 	json_object_set_new(info, "spec", spec);
-	rc = jsonx_dump_canonical(out, info);
+	if (jsonx_bool(exec, "provideClusterInfo", 0) && t->server) {
+		if (!(cl = json_object()) || json_object_set_new(spec, "cluster", cl) < 0 ||
+		    jsonx_set_str(cl, "server", t->server) < 0 ||
+		    (t->insecure && json_object_set_new(cl, "insecure-skip-tls-verify", json_true()) < 0) ||
+		    (t->ca_pem && (util_base64_encode(&ca, (const unsigned char *)t->ca_pem, strlen(t->ca_pem)) < 0 ||
+				   jsonx_set_str(cl, "certificate-authority-data", ca.buf) < 0)))
+			rc = err_set(ERR_NOMEM, "out of memory");
+	}
+	if (rc == 0)
+		rc = jsonx_dump_canonical(out, info);
 	json_decref(info);
+	strbuf_release(&ca);
 	return rc;
 }
 
-static int build_env(const json_t *exec, const char *api_version, struct argv_list *env)
+static int build_env(const json_t *exec, const char *api_version, const struct k8s_target *t, struct argv_list *env)
 {
 	static const char *const keep[] = { "PATH", "HOME", "TMPDIR" };
 	struct strbuf info = STRBUF_INIT;
@@ -108,7 +119,8 @@ static int build_env(const json_t *exec, const char *api_version, struct argv_li
 			goto cleanup;
 	if (!getenv("PATH") && (rc = argv_push(env, "PATH=/usr/local/bin:/usr/bin:/bin")) < 0)
 		goto cleanup;
-	if ((rc = exec_info(&info, api_version)) < 0 || (rc = argv_pushf(env, "KUBERNETES_EXEC_INFO", info.buf)) < 0)
+	if ((rc = exec_info(&info, exec, api_version, t)) < 0 ||
+	    (rc = argv_pushf(env, "KUBERNETES_EXEC_INFO", info.buf)) < 0)
 		goto cleanup;
 	if (list && !json_is_null(list) && !json_is_array(list)) {
 		rc = err_set(ERR_PARSE, "exec.env must be a list of {name, value}");
@@ -322,7 +334,7 @@ int k8s_exec_run(const json_t *exec, const struct k8s_exec_opts *o, struct k8s_t
 		return err_set(ERR_UNSUPPORTED, "exec plugin: interactiveMode Always needs a terminal; vetter runs "
 			       "plugins without one");
 	strbuf_init(&out, EXEC_MAX_OUT + 1);
-	if ((rc = build_argv(exec, o, &argv)) < 0 || (rc = build_env(exec, api, &env)) < 0)
+	if ((rc = build_argv(exec, o, &argv)) < 0 || (rc = build_env(exec, api, t, &env)) < 0)
 		goto cleanup;
 	log_info("running the exec credential plugin %s for context %s", argv.v[0], t->context ? t->context : "?");
 	if ((rc = run(&argv, &env, o->timeout_s > 0 ? o->timeout_s : 30, &out)) < 0)

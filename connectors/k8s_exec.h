@@ -3,8 +3,9 @@
  *
  * A plugin is a program named by outside data, so it runs only when the
  * source says allow_exec: true (the caller checks), with a minimal
- * environment (PATH, HOME, TMPDIR, KUBERNETES_EXEC_INFO and the variables
- * the kubeconfig's exec.env lists — nothing else of vetter's environment,
+ * environment (PATH, HOME, TMPDIR, KUBERNETES_EXEC_INFO — with the cluster's
+ * server and CA when exec.provideClusterInfo asks — and the variables the
+ * kubeconfig's exec.env lists — nothing else of vetter's environment,
  * so no credential of another source reaches it), standard input from
  * /dev/null, in its own process group, and a timeout after which the whole
  * group is killed.  A relative command path resolves against the

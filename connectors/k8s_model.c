@@ -285,6 +285,11 @@ int k8s_model_set_version(struct k8s_model *m, const json_t *version)
 	return m->version ? 0 : err_set(ERR_NOMEM, "out of memory");
 }
 
+int k8s_model_has_version(const struct k8s_model *m)
+{
+	return m->version != NULL;
+}
+
 json_t *k8s_model_collection(struct k8s_model *m)
 {
 	return m->collection;

@@ -47,6 +47,8 @@ int k8s_model_add(struct k8s_model *m, json_t *obj, const char *kind, const char
 		  const char *default_ns);
 /* The server's /version answer (copied). */
 int k8s_model_set_version(struct k8s_model *m, const json_t *version);
+/* 1 when a version was set. */
+int k8s_model_has_version(const struct k8s_model *m);
 /* The cluster asset's "collection" member, for the connector to fill (borrowed). */
 json_t *k8s_model_collection(struct k8s_model *m);
 /* Number of objects kept. */

@@ -227,6 +227,10 @@ static int export_collect(struct inventory *inv)
 			     x.first.buf);
 		goto cleanup;
 	}
+	if (k8s_model_has_version(x.m) && json_object_set_new(x.coverage, "version", json_string("present")) < 0) {
+		rc = err_set(ERR_NOMEM, "out of memory");
+		goto cleanup;
+	}
 	coll = k8s_model_collection(x.m);
 	if (jsonx_set_str(coll, "mode", "export") < 0 || json_object_set(coll, "files", x.files) < 0 ||
 	    json_object_set(coll, "coverage", x.coverage) < 0) {

@@ -338,6 +338,21 @@ START_TEST(exec_plugins_run_confined)
 	json_decref(e);
 	k8s_target_release(&t);
 
+	/* provideClusterInfo: the plugin is told which server it is for. */
+	e = exec_block("./plugin.sh", "client.authentication.k8s.io/v1", out.buf);
+	json_object_set_new(e, "provideClusterInfo", json_true());
+	t.server = strdup("https://10.1.2.3:6443");
+	t.insecure = 1;
+	ck_assert_msg(k8s_exec_run(e, &o, &t) == 0, "%s", err_last());
+	strbuf_reset(&env);
+	th_read(out.buf, &env);
+	ck_assert_msg(strstr(env.buf, "KUBERNETES_EXEC_INFO={\"apiVersion\":\"client.authentication.k8s.io/v1\","
+				      "\"kind\":\"ExecCredential\",\"spec\":{\"cluster\":{\"insecure-skip-tls-verify\":true,"
+				      "\"server\":\"https://10.1.2.3:6443\"},\"interactive\":false}}"),
+		      "%s", env.buf);
+	json_decref(e);
+	k8s_target_release(&t);
+
 	/* The plugin's answer must be of the version it was asked for. */
 	e = exec_block("./plugin.sh", "client.authentication.k8s.io/v1beta1", out.buf);
 	ck_assert_int_eq(k8s_exec_run(e, &o, &t), ERR_PARSE);
