@@ -9,7 +9,8 @@
  * once more before it is requested, so no subresource (log, exec, attach,
  * portforward, proxy) and no single object can be asked for.  Requests go
  * through the HTTP layer (GET only, no link-local or metadata addresses);
- * an API server's redirects are not followed at all.  Lists are read with
+ * an API server's redirects are not followed at all (an error naming where
+ * it pointed).  Lists are read with
  * limit/continue paging; ConfigMaps and Secrets are asked for as
  * PartialObjectMetadataList, so their contents are never requested.
  */

@@ -436,7 +436,10 @@ static int request(struct http_client *c, const struct http_request *req, http_s
 				goto cleanup;
 			}
 			if (redirects++ >= max_redirects) {
-				rc = err_set(ERR_HTTP, "%s: too many redirects", logurl.buf);
+				/* With redirects turned off, say where the server wanted to send us. */
+				rc = max_redirects ? err_set(ERR_HTTP, "%s: too many redirects", logurl.buf)
+						   : err_set(ERR_HTTP, "%s: redirected to '%.200s', which this client does not follow",
+							     logurl.buf, loc.buf);
 				goto cleanup;
 			}
 			if ((rc = next_url(c, url, loc.buf, &next)) < 0)

@@ -32,8 +32,8 @@ START_TEST(bad_sources_fail_one_by_one)
 	static const struct bad bads[] = {
 		{ "html", "the answer is HTML (text/html), not JSON: is this a Kubernetes API server?" },
 		{ "truncated", "/version: the answer is not valid JSON" },
-		{ "redirect", "/version: the API server redirected to 'https://169.254.169.254/latest/meta-data/'; vetter "
-			      "does not follow an API server's redirects" },
+		{ "redirect", "/version: redirected to 'https://169.254.169.254/latest/meta-data/', which this client "
+			      "does not follow" },
 		{ "metadata", "refused to connect to 169.254.169.254 (a link-local or cloud metadata address)" },
 		{ "expired", "/version: SSL certificate problem: certificate has expired" },
 		{ "wrongname", "/version: SSL: no alternative certificate subject name matches target host name '127.0.0.1'" },
