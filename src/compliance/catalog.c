@@ -3,6 +3,7 @@
 #include <string.h>
 
 #define K8S_OFFLINE "Kubernetes manifests (vetter check)"
+#define K8S_CONNECTOR "the kubernetes and kubernetes-export sources"
 #define CLOUD_OFFLINE "cloud resource documents (vetter check)"
 
 const struct resource_kind resource_kinds[] = {
@@ -52,12 +53,12 @@ const struct dataset datasets[] = {
 	{ "image.config", "the image configuration document (user, environment names, ports, history)",
 	  "the scan stage, for every image a source names", "image documents" },
 	{ "image.files", "the modes and owners of every file in the image (setuid and setgid bits)", NULL, NULL },
-	{ "k8s.workloads", "pods and the controllers that make them", NULL, K8S_OFFLINE },
-	{ "k8s.rbac", "Roles, ClusterRoles, RoleBindings and ClusterRoleBindings", NULL, K8S_OFFLINE },
-	{ "k8s.networkpolicies", "NetworkPolicies", NULL, K8S_OFFLINE },
-	{ "k8s.services", "Services and Ingresses", NULL, K8S_OFFLINE },
-	{ "k8s.namespaces", "Namespaces with their labels", NULL, K8S_OFFLINE },
-	{ "k8s.serviceaccounts", "ServiceAccounts", NULL, K8S_OFFLINE },
+	{ "k8s.workloads", "pods and the controllers that make them", K8S_CONNECTOR, K8S_OFFLINE },
+	{ "k8s.rbac", "Roles, ClusterRoles, RoleBindings and ClusterRoleBindings", K8S_CONNECTOR, K8S_OFFLINE },
+	{ "k8s.networkpolicies", "NetworkPolicies", K8S_CONNECTOR, K8S_OFFLINE },
+	{ "k8s.services", "Services and Ingresses", K8S_CONNECTOR, K8S_OFFLINE },
+	{ "k8s.namespaces", "Namespaces with their labels", K8S_CONNECTOR, K8S_OFFLINE },
+	{ "k8s.serviceaccounts", "ServiceAccounts", K8S_CONNECTOR, K8S_OFFLINE },
 	{ "k8s.configmaps.data", "the keys and values of ConfigMaps (the live connector reads metadata only)", NULL,
 	  K8S_OFFLINE },
 	{ "aws.iam.summary", "IAM account summary: root access keys and MFA", NULL, CLOUD_OFFLINE },

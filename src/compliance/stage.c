@@ -4,7 +4,7 @@
  *
  * Assets are turned into resources by the normalisers: images (with the
  * configuration document the scan stage kept), raw Kubernetes objects stored
- * as assets of kind "k8s-object" (with the USER of each scanned image joined
+ * as the Kubernetes connector's assets (docs/assets.md; the USER of each scanned image joined
  * to the containers that run it), and any asset whose document is already in
  * one of vetter's cloud shapes (docs/resources.md).  A data set counts as
  * collected when a connector collects it (compliance/catalog.c) and the
@@ -43,9 +43,63 @@
 struct collect_ctx {
 	struct resource_set *set;
 	json_t *k8s;         /* company -> [objects] */
-	json_t *k8s_assets;  /* company -> [{kind, key, name}] */
+	json_t *k8s_assets;  /* company -> {"KIND/NAMESPACE/NAME": {kind, key}} of the connector's assets */
 	json_t *image_users; /* image reference -> USER */
+	json_t *clusters;    /* "COMPANY/CLUSTER" -> the cluster asset's collection record */
 };
+
+/*
+ * Which rule data sets a cluster's collection gives: a data set is collected
+ * when every resource it reads was read (live: "collected"; an export:
+ * "present", since a dump cannot tell "none" from "not dumped"), and
+ * unreadable with the API's answer when one was refused.
+ */
+static int k8s_datasets(const json_t *collection, json_t **collected, json_t **unreadable)
+{
+	static const struct {
+		const char *dataset;
+		const char *resources[8];
+	} map[] = {
+		{ "k8s.workloads", { "deployments", "statefulsets", "daemonsets", "jobs", "cronjobs", "replicasets", "pods", NULL } },
+		{ "k8s.rbac", { "roles", "rolebindings", "clusterroles", "clusterrolebindings", NULL } },
+		{ "k8s.networkpolicies", { "networkpolicies", NULL } },
+		{ "k8s.services", { "services", "ingresses", NULL } },
+		{ "k8s.namespaces", { "namespaces", NULL } },
+		{ "k8s.serviceaccounts", { "serviceaccounts", NULL } },
+	};
+	const json_t *cov = json_object_get(collection, "coverage");
+	int live = !strcmp(jsonx_strz(collection, "mode"), "live");
+	size_t i, k;
+
+	*collected = json_array();
+	*unreadable = json_object();
+	if (!*collected || !*unreadable)
+		return err_set(ERR_NOMEM, "out of memory");
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+		int all = 1, any = 0;
+
+		for (k = 0; map[i].resources[k]; k++) {
+			const char *st = jsonx_strz(cov, map[i].resources[k]);
+
+			if (!strcmp(st, "collected") || !strcmp(st, "present")) {
+				any = 1;
+			} else {
+				all = 0;
+				if (live && *st) {
+					struct strbuf why = STRBUF_INIT;
+
+					strbuf_addf(&why, "the API server answered %s for %s", st, map[i].resources[k]);
+					json_object_set_new(*unreadable, map[i].dataset, json_string(why.buf));
+					strbuf_release(&why);
+				}
+			}
+		}
+		/* A live source reads every kind; an export holds the kinds it was given. */
+		if (live ? all : any)
+			json_array_append_new(*collected, json_string(map[i].dataset));
+	}
+	return 0;
+}
 
 static int set_identity(struct resource *r, const struct store_asset *a)
 {
@@ -55,6 +109,61 @@ static int set_identity(struct resource *r, const struct store_asset *a)
 	return r->company && r->asset_kind && r->asset_key ? 0 : ERR_NOMEM;
 }
 
+static int is_k8s_asset(const struct store_asset *a)
+{
+	static const char *const kinds[] = { "workload", "namespace", "service", "ingress", "networkpolicy",
+					     "serviceaccount", "rbac-role", "rbac-binding", "configmap", "secret", NULL };
+	size_t i;
+
+	for (i = 0; kinds[i]; i++)
+		if (!strcmp(a->kind, kinds[i]))
+			return 1;
+	return 0;
+}
+
+/* The connector's asset a normalised resource came from, or NULL (derived resources: subjects). */
+static const json_t *asset_of(const json_t *ids, const struct resource *r)
+{
+	struct strbuf id = STRBUF_INIT;
+	const json_t *a = NULL;
+	const char *k8s_kind = NULL;
+
+	if (!json_is_object(ids))
+		return NULL;
+	if (!strcmp(r->kind, "k8s.workload")) {
+		/* "k8s.workload/NS/KIND/NAME" */
+		const char *p = r->key ? strchr(r->key, '/') : NULL;
+
+		p = p ? strchr(p + 1, '/') : NULL;
+		if (p) {
+			const char *q = strchr(p + 1, '/');
+
+			if (q) {
+				strbuf_add(&id, p + 1, (size_t)(q - p - 1));
+				strbuf_addf(&id, "/%s/%s", r->ns, r->name);
+			}
+		}
+	} else {
+		static const struct {
+			const char *norm, *kind;
+		} map[] = { { "k8s.service", "Service" },	  { "k8s.ingress", "Ingress" },
+			    { "k8s.networkpolicy", "NetworkPolicy" }, { "k8s.namespace", "Namespace" },
+			    { "k8s.configmap", "ConfigMap" },	  { "k8s.serviceaccount", "ServiceAccount" },
+			    { "k8s.secret", "Secret" } };
+		size_t i;
+
+		for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+			if (!strcmp(map[i].norm, r->kind))
+				k8s_kind = map[i].kind;
+		if (k8s_kind)
+			strbuf_addf(&id, "%s/%s/%s", k8s_kind, strcmp(r->kind, "k8s.namespace") ? r->ns : "", r->name);
+	}
+	if (id.len)
+		a = json_object_get(ids, id.buf);
+	strbuf_release(&id);
+	return a;
+}
+
 static int collect_asset(void *vctx, const struct store_asset *a)
 {
 	struct collect_ctx *c = vctx;
@@ -62,6 +171,14 @@ static int collect_asset(void *vctx, const struct store_asset *a)
 	const char *kind = jsonx_str(a->doc, "kind");
 	int rc = 0;
 
+	if (!strcmp(a->kind, "cluster") && json_object_get(a->doc, "collection")) {
+		struct strbuf id = STRBUF_INIT;
+
+		strbuf_addf(&id, "%s/%s", a->company, a->key);
+		rc = json_object_set(c->clusters, id.buf, json_object_get(a->doc, "collection"));
+		strbuf_release(&id);
+		return rc < 0 ? err_set(ERR_NOMEM, "out of memory") : 0;
+	}
 	if (!strcmp(a->kind, "image")) {
 		const json_t *user = json_object_get(json_object_get(a->doc, "config"), "user");
 
@@ -83,19 +200,36 @@ static int collect_asset(void *vctx, const struct store_asset *a)
 		}
 		return rc;
 	}
-	if (!strcmp(a->kind, "k8s-object") && json_is_object(a->doc)) {
+	/*
+	 * The Kubernetes connector's assets keep the API object under "object"
+	 * (docs/assets.md).  Pods are left out: their workload stands for them,
+	 * and a bare pod is a workload asset too.
+	 */
+	if (is_k8s_asset(a) && json_is_object(json_object_get(a->doc, "object"))) {
 		json_t *list = json_object_get(c->k8s, a->company), *ids = json_object_get(c->k8s_assets, a->company);
+		const json_t *o = json_object_get(a->doc, "object");
 
 		if (!list) {
 			list = json_array();
-			ids = json_array();
+			ids = json_object();
 			json_object_set_new(c->k8s, a->company, list);
 			json_object_set_new(c->k8s_assets, a->company, ids);
 		}
-		if (!list || !ids || json_array_append(list, a->doc) < 0 ||
-		    json_array_append_new(ids, json_pack("{s:s, s:s, s:s}", "kind", a->kind, "key", a->key, "name",
-							  a->name ? a->name : a->key)) < 0)
+		if (!list || !ids || json_array_append(list, (json_t *)o) < 0)
 			return err_set(ERR_NOMEM, "out of memory");
+		/* The normalised resource finds its asset again by kind, namespace and name. */
+		{
+			struct strbuf id = STRBUF_INIT;
+			int r2;
+
+			strbuf_addf(&id, "%s/%s/%s", jsonx_strz(o, "kind"),
+				    jsonx_strz(json_object_get(o, "metadata"), "namespace"),
+				    jsonx_strz(json_object_get(o, "metadata"), "name"));
+			r2 = json_object_set_new(ids, id.buf, json_pack("{s:s, s:s}", "kind", a->kind, "key", a->key));
+			strbuf_release(&id);
+			if (r2 < 0)
+				return err_set(ERR_NOMEM, "out of memory");
+		}
 		return 0;
 	}
 	if (kind && catalog_kind(kind) && strcmp(kind, "image") && !util_has_prefix(kind, "k8s.")) {
@@ -122,10 +256,24 @@ static int normalise_k8s(struct collect_ctx *c)
 		if ((rc = norm_k8s(c->set, objects, NULL, c->image_users)) < 0)
 			return rc;
 		for (i = before; i < c->set->n; i++) {
+			const json_t *asset = asset_of(json_object_get(c->k8s_assets, company), &c->set->v[i]);
+
 			/* Derived resources (subjects) belong to the company; they have no asset of their own. */
 			c->set->v[i].company = util_strdup(company);
-			c->set->v[i].asset_kind = util_strdup("k8s-object");
-			c->set->v[i].asset_key = util_strdup(c->set->v[i].key);
+			c->set->v[i].asset_kind = util_strdup(asset ? jsonx_str(asset, "kind") : "k8s-object");
+			c->set->v[i].asset_key = util_strdup(asset ? jsonx_str(asset, "key") : c->set->v[i].key);
+			/* What the resource's cluster collected (asset keys start with the cluster's name). */
+			if (asset) {
+				const char *key = jsonx_strz(asset, "key"), *slash = strchr(key, '/');
+				struct strbuf id = STRBUF_INIT;
+				const json_t *coll;
+
+				strbuf_addf(&id, "%s/%.*s", company, slash ? (int)(slash - key) : (int)strlen(key), key);
+				coll = json_object_get(c->clusters, id.buf);
+				strbuf_release(&id);
+				if (coll && (rc = k8s_datasets(coll, &c->set->v[i].collected, &c->set->v[i].unreadable)) < 0)
+					return rc;
+			}
 			if (!c->set->v[i].company || !c->set->v[i].asset_kind || !c->set->v[i].asset_key)
 				return err_set(ERR_NOMEM, "out of memory");
 		}
@@ -348,12 +496,12 @@ static int record(struct run_ctx *ctx, const struct result_list *l, const struct
 static int judge(struct run_ctx *ctx, struct result_list *results, struct resource_set *set, struct ruleset *rs,
 		 struct waiver_set *ws, int *have_ws)
 {
-	struct collect_ctx c = { set, json_object(), json_object(), json_object() };
+	struct collect_ctx c = { set, json_object(), json_object(), json_object(), json_object() };
 	struct engine_opts o = { util_date_days(&ctx->eng->as_of), NULL, NULL, NULL };
 	struct strbuf dir = STRBUF_INIT;
 	int rc;
 
-	if (!c.k8s || !c.k8s_assets || !c.image_users) {
+	if (!c.k8s || !c.k8s_assets || !c.image_users || !c.clusters) {
 		rc = err_set(ERR_NOMEM, "out of memory");
 		goto cleanup;
 	}
@@ -381,6 +529,7 @@ cleanup:
 	json_decref(c.k8s);
 	json_decref(c.k8s_assets);
 	json_decref(c.image_users);
+	json_decref(c.clusters);
 	strbuf_release(&dir);
 	return rc;
 }

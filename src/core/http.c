@@ -37,6 +37,7 @@ struct http_client {
 	size_t delivered;
 	int sink_rc;
 	int too_big;
+	char errbuf[CURL_ERROR_SIZE]; /* curl's detail ("certificate has expired"), clearer than its code's text */
 };
 
 int http_address_forbidden(const struct sockaddr *sa)
@@ -297,6 +298,8 @@ static CURLcode perform(struct http_client *c, const char *method, const char *u
 	CURLcode cc;
 
 	curl_easy_reset(h);
+	c->errbuf[0] = 0;
+	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, c->errbuf);
 	c->plain = !strncasecmp(url, "http://", 7);
 	c->refused = 0;
 	c->too_big = 0;
@@ -419,7 +422,7 @@ static int request(struct http_client *c, const struct http_request *req, http_s
 				sleep_ms(backoff_ms(resp, attempt++));
 				continue;
 			}
-			rc = err_set(ERR_NET, "%s: %s", logurl.buf, curl_easy_strerror(cc));
+			rc = err_set(ERR_NET, "%s: %s", logurl.buf, c->errbuf[0] ? c->errbuf : curl_easy_strerror(cc));
 			goto cleanup;
 		}
 		if (retryable_status(resp->status) && attempt < max_retries && !c->delivered) {
@@ -433,7 +436,10 @@ static int request(struct http_client *c, const struct http_request *req, http_s
 				goto cleanup;
 			}
 			if (redirects++ >= max_redirects) {
-				rc = err_set(ERR_HTTP, "%s: too many redirects", logurl.buf);
+				/* With redirects turned off, say where the server wanted to send us. */
+				rc = max_redirects ? err_set(ERR_HTTP, "%s: too many redirects", logurl.buf)
+						   : err_set(ERR_HTTP, "%s: redirected to '%.200s', which this client does not follow",
+							     logurl.buf, loc.buf);
 				goto cleanup;
 			}
 			if ((rc = next_url(c, url, loc.buf, &next)) < 0)
