@@ -3,9 +3,11 @@
 #include <string.h>
 
 extern const struct connector connector_images;
+extern const struct connector connector_registry;
 
 static const struct connector *const connectors[] = {
 	&connector_images,
+	&connector_registry,
 };
 
 const struct connector *connector_at(size_t i)
