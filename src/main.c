@@ -59,26 +59,54 @@ const struct command commands[] = {
 	  "  --out DIR          also delete the output folder DIR\n" },
 	{ "inventory", cmd_inventory, "list the OS and packages of an image",
 	  "usage: vetter inventory IMAGE_REF [--format table|json] [--platform OS/ARCH[/VARIANT]] [--secrets]\n"
+	  "                        [registry options]\n"
 	  "\n"
 	  "Reads one image and lists its operating system and packages: name, version, source\n"
 	  "package, ecosystem, PURL and the layer that installed it (docs/inventory.md).\n"
 	  "\n"
-	  "IMAGE_REF is oci-dir:PATH[:TAG], oci-archive:FILE[:TAG], docker-archive:FILE or dir:ROOTFS.\n"
+	  "IMAGE_REF is registry:HOST/REPO:TAG, registry:HOST/REPO@sha256:DIGEST, oci-dir:PATH[:TAG],\n"
+	  "oci-archive:FILE[:TAG], docker-archive:FILE or dir:ROOTFS.  A registry image's layers\n"
+	  "stream through memory, checked against their digests; nothing is written to disk.\n"
 	  "\n"
 	  "  --format FORMAT    table (default) or json\n"
 	  "  --platform P       the image to take from a multi-platform index (default linux/amd64)\n"
 	  "  --secrets          also look for secrets (shown redacted)\n"
+	  "\n" CMD_REGISTRY_USAGE
 	  "\n"
 	  "Exit codes: 0 done, 2 usage or unreadable image, 3 done but part of the image was not assessable.\n" },
 	{ "sbom", cmd_sbom, "write a software bill of materials for an image",
 	  "usage: vetter sbom IMAGE_REF [--format cyclonedx|spdx] [-o FILE] [--platform OS/ARCH[/VARIANT]]\n"
+	  "                   [registry options]\n"
 	  "\n"
 	  "Writes a CycloneDX 1.6 (default) or SPDX 2.3 JSON document with one component per\n"
 	  "package (name, full version with epoch, PURL), to standard output unless -o is given.\n"
+	  "IMAGE_REF is as for 'vetter inventory'.\n"
 	  "\n"
 	  "  --format FORMAT    cyclonedx (default) or spdx\n"
 	  "  -o, --output FILE  write to FILE\n"
-	  "  --platform P       the image to take from a multi-platform index (default linux/amd64)\n" },
+	  "  --platform P       the image to take from a multi-platform index (default linux/amd64)\n"
+	  "\n" CMD_REGISTRY_USAGE },
+	{ "registry", cmd_registry, "list a registry's repositories, tags and images",
+	  "usage: vetter registry HOST[:PORT] | vetter registry HOST[:PORT]/REPOSITORY...\n"
+	  "                       [--tags-only] [--format table|json] [--platform OS/ARCH[/VARIANT]]\n"
+	  "                       [--max-tags N] [--max-repositories N] [registry options]\n"
+	  "\n"
+	  "Lists what a registry holds, read only: every repository of its catalog (or the\n"
+	  "repositories named), every tag, and for each tag the digest it names and, from the\n"
+	  "image's manifest and config, its platform, creation date and compressed size.  An\n"
+	  "index (multi-platform image) is read for the platform given.  A tag that cannot be\n"
+	  "read is listed with its error; the rest goes on.  Requests run in parallel (--jobs,\n"
+	  "default 8) over reused connections; the rate is printed on stderr.\n"
+	  "\n"
+	  "  --tags-only        list the tags without reading their images\n"
+	  "  --format FORMAT    table (default) or json\n"
+	  "  --platform P       for indexes (default linux/amd64)\n"
+	  "  --max-tags N       tags per repository (default 1000)\n"
+	  "  --max-repositories N  repositories from the catalog (default 10000)\n"
+	  "\n" CMD_REGISTRY_USAGE
+	  "\n"
+	  "Exit codes: 0 done, 2 usage or an unreachable registry, 3 done but some tags or\n"
+	  "repositories could not be read (or the limits cut the listing), 4 fatal error.\n" },
 	{ "vercmp", cmd_vercmp, "compare two versions as an ecosystem orders them",
 	  "usage: vetter vercmp ECOSYSTEM A B | vetter vercmp ECOSYSTEM --batch\n"
 	  "\n"
