@@ -516,6 +516,12 @@ static int auth_header(struct registry *r, struct http_client *hc, const char *s
 	int rc = 0, again;
 
 	*fresh = 0;
+	/* The registry said Basic (at the ping): the credentials are asked for now, not after one more 401. */
+	pthread_mutex_lock(&r->mu);
+	again = r->scheme == REGAUTH_BASIC && r->cred_state == CRED_UNASKED;
+	pthread_mutex_unlock(&r->mu);
+	if (again && (rc = ensure_cred(r, 0)) < 0)
+		return rc;
 	for (again = 0; again < 2; again++) {
 		pthread_mutex_lock(&r->mu);
 		if (r->scheme == REGAUTH_BASIC && r->cred_state == CRED_HAVE && r->cred.username) {
