@@ -5,7 +5,7 @@
  * service the test runs; images built with umoci and pushed with skopeo;
  * a multi-platform index; catalogs and tag lists of several pages.
  *
- * Every request vetter makes goes through a recording proxy (regenv.py),
+ * Every request vetter makes goes through a recording proxy (regproxy.py),
  * which refuses and records any method but GET and HEAD outside the token
  * exchange: every test ends by checking that none came.  Proxy C adds the
  * bad registries: a blob whose bytes do not match its digest, a manifest
@@ -17,159 +17,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <jansson.h>
 
 #include "core/err.h"
 #include "core/jsonx.h"
-#include "core/store.h"
 #include "core/util.h"
 #include "scan/image.h"
 #include "scan/registry.h"
 #include "scan/scanner.h"
 #include "th.h"
-
-static char *envdir;
-static json_t *env;
-static int port_a, port_b, port_c;
-static char dc_path[512], dc_token_path[512], ca_path[512];
-
-static void env_up(void)
-{
-	char *tool = th_repo_path("tests/lib/regenv.py");
-	char pid[32];
-	struct strbuf p = STRBUF_INIT;
-	struct th_result res;
-	json_t *ports;
-
-	envdir = th_tmpdir();
-	snprintf(pid, sizeof(pid), "%d", (int)getpid());
-	{
-		const char *argv[] = { "python3", tool, "up", envdir, "--watch", pid, NULL };
-
-		th_run(&res, argv, NULL, NULL, NULL);
-	}
-	if (res.status != 0) {
-		fprintf(stderr, "regenv.py up failed:\n%s\n%s\n", res.out.buf, res.err.buf);
-		th_result_release(&res);
-		free(tool);
-		return;
-	}
-	th_result_release(&res);
-	free(tool);
-	strbuf_addf(&p, "%s/env.json", envdir);
-	if (jsonx_load_file(p.buf, 0, &env) < 0) {
-		fprintf(stderr, "env.json: %s\n", err_last());
-		strbuf_release(&p);
-		return;
-	}
-	ports = json_object_get(env, "ports");
-	port_a = (int)jsonx_int(ports, "proxy_a", 0);
-	port_b = (int)jsonx_int(ports, "proxy_b", 0);
-	port_c = (int)jsonx_int(ports, "proxy_c", 0);
-	snprintf(ca_path, sizeof(ca_path), "%s", jsonx_strz(env, "ca"));
-	/* alice:s3cret for the three proxies; and an identity token for the token registry. */
-	snprintf(dc_path, sizeof(dc_path), "%s/docker-config.json", envdir);
-	th_write_fmt(dc_path,
-		     "{\"auths\": {\"127.0.0.1:%d\": {\"auth\": \"YWxpY2U6czNjcmV0\"}, \"127.0.0.1:%d\": {\"auth\": "
-		     "\"YWxpY2U6czNjcmV0\"}, \"127.0.0.1:%d\": {\"auth\": \"YWxpY2U6czNjcmV0\"}}}",
-		     port_a, port_b, port_c);
-	snprintf(dc_token_path, sizeof(dc_token_path), "%s/docker-config-token.json", envdir);
-	th_write_fmt(dc_token_path, "{\"auths\": {\"127.0.0.1:%d\": {\"identitytoken\": \"%s\"}}}", port_b,
-		     jsonx_strz(env, "identity_token"));
-	strbuf_release(&p);
-}
-
-static void env_down(void)
-{
-	char *tool = th_repo_path("tests/lib/regenv.py");
-	struct th_result res;
-
-	if (envdir) {
-		const char *argv[] = { "python3", tool, "down", envdir, NULL };
-
-		th_run(&res, argv, NULL, NULL, NULL);
-		th_result_release(&res);
-		th_rm_rf(envdir);
-		free(envdir);
-		envdir = NULL;
-	}
-	json_decref(env);
-	env = NULL;
-	free(tool);
-}
-
-static void need_env(void)
-{
-	ck_assert_msg(env && port_a && port_b && port_c, "the test registries did not start (see above)");
-}
-
-/* What regenv.py pushed, as the registry has it: images.KEY, or images.KEY.SUB (SUB may hold dots). */
-static const char *img(const char *key, const char *sub)
-{
-	json_t *v = json_object_get(json_object_get(env, "images"), key);
-	const char *s = json_string_value(sub ? json_object_get(v, sub) : v);
-
-	ck_assert_msg(s != NULL, "env.json has no images.%s%s%s", key, sub ? "." : "", sub ? sub : "");
-	return s;
-}
-
-/* images.KEY[i] or images.KEY.SUB[i] */
-static const char *img_at(const char *key, const char *sub, size_t i)
-{
-	json_t *v = json_object_get(json_object_get(env, "images"), key);
-	const char *s = json_string_value(json_array_get(sub ? json_object_get(v, sub) : v, i));
-
-	ck_assert_msg(s != NULL, "env.json has no images.%s.%s[%zu]", key, sub ? sub : "", i);
-	return s;
-}
-
-/* The proxies' request log, from now on. */
-static void log_reset(void)
-{
-	struct strbuf p = STRBUF_INIT;
-
-	strbuf_addf(&p, "%s/requests.log", envdir);
-	th_write(p.buf, "");
-	strbuf_release(&p);
-}
-
-/* Lines of the request log matching proxy, method, a path prefix and an auth kind (NULL: any). */
-static int log_count(const char *proxy, const char *method, const char *path_prefix, const char *auth)
-{
-	struct strbuf p = STRBUF_INIT, text = STRBUF_INIT;
-	char *line, *save = NULL;
-	int n = 0;
-
-	strbuf_addf(&p, "%s/requests.log", envdir);
-	th_read(p.buf, &text);
-	for (line = strtok_r(text.buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		json_t *r = json_loads(line, 0, NULL);
-
-		if (r && (!proxy || !strcmp(jsonx_strz(r, "proxy"), proxy)) &&
-		    (!method || !strcmp(jsonx_strz(r, "method"), method)) &&
-		    (!path_prefix || util_has_prefix(jsonx_strz(r, "path"), path_prefix)) &&
-		    (!auth || !strcmp(jsonx_strz(r, "auth"), auth)))
-			n++;
-		json_decref(r);
-	}
-	strbuf_release(&p);
-	strbuf_release(&text);
-	return n;
-}
-
-/* The proxies fail the test on anything but a read. */
-static void no_violations(void)
-{
-	struct strbuf p = STRBUF_INIT, text = STRBUF_INIT;
-
-	strbuf_addf(&p, "%s/violations.log", envdir);
-	th_read(p.buf, &text);
-	ck_assert_msg(text.len == 0, "vetter sent requests that are not reads:\n%s", text.buf);
-	strbuf_release(&p);
-	strbuf_release(&text);
-}
+#include "th_registry.h"
 
 static int alice(void *ctx, const char *host, struct registry_cred *out)
 {
@@ -190,7 +48,7 @@ static struct registry *client(int port, int plain, long timeout, size_t page)
 	o.host = host;
 	o.plain_http = plain;
 	o.tls_verify = 1;
-	o.ca_file = ca_path;
+	o.ca_file = th_reg.ca_path;
 	o.timeout_s = timeout;
 	o.stall_s = timeout;
 	o.page_size = page;
@@ -219,9 +77,9 @@ START_TEST(catalog_and_tags_over_several_pages)
 	struct strbuf path = STRBUF_INIT;
 	int truncated = -1;
 
-	need_env();
-	log_reset();
-	r = client(port_a, 0, 0, 5);
+	th_reg_need();
+	th_reg_log_reset();
+	r = client(th_reg.port_a, 0, 0, 5);
 	ck_assert_msg(registry_catalog(r, 0, collect_name, &l, &truncated) == 0, "%s", err_last());
 	ck_assert_str_eq(l.s.buf, "app/multi app/web faults/big-manifest faults/close-mid-blob faults/digest-mismatch "
 				  "faults/stall faults/unknown-media hostile/metadata hostile/realm-other-host "
@@ -229,13 +87,13 @@ START_TEST(catalog_and_tags_over_several_pages)
 	ck_assert_int_eq(l.n, 14);
 	ck_assert_int_eq(truncated, 0);
 	/* 14 names in pages of 5, each page asked for once (after one 401 that taught the scheme). */
-	ck_assert_int_eq(log_count("A", "GET", "/v2/_catalog", "basic"), 3);
-	ck_assert_int_eq(log_count("A", "GET", "/v2/_catalog", "none"), 1);
+	ck_assert_int_eq(th_reg_log_count("A", "GET", "/v2/_catalog", "basic"), 3);
+	ck_assert_int_eq(th_reg_log_count("A", "GET", "/v2/_catalog", "none"), 1);
 	strbuf_reset(&l.s);
 	l.n = 0;
 	ck_assert_msg(registry_tags(r, "tags/many", 0, collect_name, &l, &truncated) == 0, "%s", err_last());
 	ck_assert_str_eq(l.s.buf, "t00 t01 t02 t03 t04 t05 t06 t07");
-	ck_assert_int_eq(log_count("A", "GET", "/v2/tags/many/tags/list", NULL), 2);
+	ck_assert_int_eq(th_reg_log_count("A", "GET", "/v2/tags/many/tags/list", NULL), 2);
 	/* A limit stops the listing, and says so. */
 	strbuf_reset(&l.s);
 	l.n = 0;
@@ -254,19 +112,19 @@ START_TEST(catalog_and_tags_over_several_pages)
 	ck_assert_int_eq(truncated, 0);
 	registry_free(r);
 	/* The default page size is above the registry's maximum (5): vetter takes the registry's pages. */
-	log_reset();
-	r = client(port_a, 0, 0, 0);
+	th_reg_log_reset();
+	r = client(th_reg.port_a, 0, 0, 0);
 	strbuf_reset(&l.s);
 	l.n = 0;
 	ck_assert_msg(registry_catalog(r, 0, collect_name, &l, &truncated) == 0, "%s", err_last());
 	ck_assert_int_eq(l.n, 14);
 	strbuf_addf(&path, "/v2/_catalog?n=1000");
-	ck_assert_int_eq(log_count("A", "GET", path.buf, "basic"), 1);
-	ck_assert_int_eq(log_count("A", "GET", "/v2/_catalog", "basic"), 4);
+	ck_assert_int_eq(th_reg_log_count("A", "GET", path.buf, "basic"), 1);
+	ck_assert_int_eq(th_reg_log_count("A", "GET", "/v2/_catalog", "basic"), 4);
 	registry_free(r);
 	strbuf_release(&l.s);
 	strbuf_release(&path);
-	no_violations();
+	th_reg_no_violations();
 }
 END_TEST
 
@@ -276,7 +134,7 @@ static json_t *registry_json(const char *target, int want_status)
 	struct th_result res;
 	json_t *doc = NULL;
 
-	th_vetter(&res, NULL, "registry", target, "--format", "json", "--registry-config", dc_path, "--ca-file", ca_path,
+	th_vetter(&res, NULL, "registry", target, "--format", "json", "--registry-config", th_reg.dc_path, "--ca-file", th_reg.ca_path,
 		  NULL);
 	th_assert_status(&res, want_status);
 	ck_assert_msg(jsonx_parse(res.out.buf, res.out.len, "stdout", &doc) == 0, "%s", res.out.buf);
@@ -304,50 +162,50 @@ START_TEST(registry_command_inventories_everything)
 	const json_t *t;
 	json_t *doc;
 
-	need_env();
-	log_reset();
-	snprintf(target, sizeof(target), "127.0.0.1:%d", port_a);
+	th_reg_need();
+	th_reg_log_reset();
+	snprintf(target, sizeof(target), "127.0.0.1:%d", th_reg.port_a);
 	doc = registry_json(target, 0);
 	ck_assert_int_eq(json_array_size(json_object_get(doc, "repositories")), 14);
 	ck_assert_int_eq(jsonx_int(doc, "tags", 0), 24);
 	ck_assert_int_eq(jsonx_int(doc, "inspected", 0), 24);
 	ck_assert_int_eq(jsonx_int(doc, "errors", -1), 0);
 	t = find_tag(doc, "app/web", "1.0");
-	ck_assert_str_eq(jsonx_strz(t, "digest"), img("web", "1.0"));
+	ck_assert_str_eq(jsonx_strz(t, "digest"), th_reg_img("web", "1.0"));
 	ck_assert_str_eq(jsonx_strz(t, "created"), "2024-01-01T00:00:00Z");
 	ck_assert_str_eq(jsonx_strz(t, "platform"), "linux/amd64");
-	ck_assert_str_eq(jsonx_strz(t, "config_digest"), img("web_configs", "1.0"));
+	ck_assert_str_eq(jsonx_strz(t, "config_digest"), th_reg_img("web_configs", "1.0"));
 	ck_assert_int_eq(jsonx_int(t, "layers", 0), 2);
-	ck_assert_str_eq(jsonx_strz(find_tag(doc, "app/web", "1.1"), "digest"), img("web", "1.1"));
-	ck_assert_str_eq(jsonx_strz(find_tag(doc, "app/web", "latest"), "digest"), img("web", "2.0"));
+	ck_assert_str_eq(jsonx_strz(find_tag(doc, "app/web", "1.1"), "digest"), th_reg_img("web", "1.1"));
+	ck_assert_str_eq(jsonx_strz(find_tag(doc, "app/web", "latest"), "digest"), th_reg_img("web", "2.0"));
 	ck_assert_str_eq(jsonx_strz(find_tag(doc, "app/web", "2.0"), "created"), "2025-01-01T00:00:00Z");
 	/* The index: its digest, the platforms it has, and the linux/amd64 image read through it. */
 	t = find_tag(doc, "app/multi", "1");
-	ck_assert_str_eq(jsonx_strz(t, "digest"), img("multi", NULL));
+	ck_assert_str_eq(jsonx_strz(t, "digest"), th_reg_img("multi", NULL));
 	ck_assert_str_eq(jsonx_strz(t, "media_type"), "application/vnd.oci.image.index.v1+json");
 	ck_assert_str_eq(jsonx_strz(t, "platforms"), "linux/amd64, linux/arm64/v8");
-	ck_assert_str_eq(jsonx_strz(t, "manifest_digest"), img("amd", NULL));
+	ck_assert_str_eq(jsonx_strz(t, "manifest_digest"), th_reg_img("amd", NULL));
 	json_decref(doc);
 	/* Only the first request went without credentials: the rest knew the scheme. */
-	ck_assert_int_eq(log_count("A", NULL, NULL, "none"), 1);
-	ck_assert_int_eq(log_count("A", "GET", NULL, NULL), log_count(NULL, NULL, NULL, NULL));
+	ck_assert_int_eq(th_reg_log_count("A", NULL, NULL, "none"), 1);
+	ck_assert_int_eq(th_reg_log_count("A", "GET", NULL, NULL), th_reg_log_count(NULL, NULL, NULL, NULL));
 	/* For the linux/arm64 platform, and for named repositories only. */
-	snprintf(target, sizeof(target), "127.0.0.1:%d/app/multi", port_a);
+	snprintf(target, sizeof(target), "127.0.0.1:%d/app/multi", th_reg.port_a);
 	{
 		struct th_result res;
 
 		th_vetter(&res, NULL, "registry", target, "--format", "json", "--platform", "linux/arm64",
-			  "--registry-config", dc_path, "--ca-file", ca_path, NULL);
+			  "--registry-config", th_reg.dc_path, "--ca-file", th_reg.ca_path, NULL);
 		th_assert_status(&res, 0);
 		ck_assert(jsonx_parse(res.out.buf, res.out.len, "stdout", &doc) == 0);
 		th_result_release(&res);
 	}
 	ck_assert_int_eq(json_array_size(json_object_get(doc, "repositories")), 1);
 	t = find_tag(doc, "app/multi", "1");
-	ck_assert_str_eq(jsonx_strz(t, "manifest_digest"), img("arm", NULL));
+	ck_assert_str_eq(jsonx_strz(t, "manifest_digest"), th_reg_img("arm", NULL));
 	ck_assert_str_eq(jsonx_strz(t, "platform"), "linux/arm64");
 	json_decref(doc);
-	no_violations();
+	th_reg_no_violations();
 }
 END_TEST
 
@@ -357,7 +215,7 @@ static json_t *inventory(const char *ref, int want, const char *a1, const char *
 	struct th_result res;
 	json_t *doc = NULL;
 
-	th_vetter(&res, NULL, "inventory", ref, "--format", "json", "--registry-config", dc_path, "--ca-file", ca_path,
+	th_vetter(&res, NULL, "inventory", ref, "--format", "json", "--registry-config", th_reg.dc_path, "--ca-file", th_reg.ca_path,
 		  a1, a2, NULL);
 	th_assert_status(&res, want);
 	if (want == 0)
@@ -381,29 +239,29 @@ START_TEST(images_from_the_tls_basic_registry)
 	struct strbuf ref = STRBUF_INIT, pk = STRBUF_INIT;
 	json_t *doc;
 
-	need_env();
-	log_reset();
-	strbuf_addf(&ref, "registry:127.0.0.1:%d/app/web:1.0", port_a);
+	th_reg_need();
+	th_reg_log_reset();
+	strbuf_addf(&ref, "registry:127.0.0.1:%d/app/web:1.0", th_reg.port_a);
 	doc = inventory(ref.buf, 0, NULL, NULL);
 	packages_text(doc, &pk);
 	ck_assert_str_eq(pk.buf, "openssl 3.0.11-1~deb12u2 deb\nzlib1g 1:1.2.13.dfsg-1 deb\n");
 	ck_assert_str_eq(jsonx_strz(json_object_get(doc, "os"), "id"), "debian");
-	ck_assert_str_eq(jsonx_strz(json_object_get(doc, "image"), "manifest_digest"), img("web", "1.0"));
-	ck_assert_str_eq(jsonx_strz(json_object_get(doc, "image"), "config_digest"), img("web_configs", "1.0"));
+	ck_assert_str_eq(jsonx_strz(json_object_get(doc, "image"), "manifest_digest"), th_reg_img("web", "1.0"));
+	ck_assert_str_eq(jsonx_strz(json_object_get(doc, "image"), "config_digest"), th_reg_img("web_configs", "1.0"));
 	json_decref(doc);
 	/* Both layers streamed once, with credentials (same host). */
-	ck_assert_int_eq(log_count("A", "GET", "/v2/app/web/blobs/", "basic"), 3);
+	ck_assert_int_eq(th_reg_log_count("A", "GET", "/v2/app/web/blobs/", "basic"), 3);
 	/* By digest. */
 	strbuf_reset(&ref);
-	strbuf_addf(&ref, "registry:127.0.0.1:%d/app/web@%s", port_a, img("web", "2.0"));
+	strbuf_addf(&ref, "registry:127.0.0.1:%d/app/web@%s", th_reg.port_a, th_reg_img("web", "2.0"));
 	doc = inventory(ref.buf, 0, NULL, NULL);
-	ck_assert_str_eq(jsonx_strz(json_object_get(doc, "image"), "manifest_digest"), img("web", "2.0"));
+	ck_assert_str_eq(jsonx_strz(json_object_get(doc, "image"), "manifest_digest"), th_reg_img("web", "2.0"));
 	json_decref(doc);
 	/* A multi-platform index: linux/amd64 by default, or the platform asked for. */
 	strbuf_reset(&ref);
-	strbuf_addf(&ref, "registry:127.0.0.1:%d/app/multi:1", port_a);
+	strbuf_addf(&ref, "registry:127.0.0.1:%d/app/multi:1", th_reg.port_a);
 	doc = inventory(ref.buf, 0, NULL, NULL);
-	ck_assert_str_eq(jsonx_strz(json_object_get(doc, "image"), "manifest_digest"), img("amd", NULL));
+	ck_assert_str_eq(jsonx_strz(json_object_get(doc, "image"), "manifest_digest"), th_reg_img("amd", NULL));
 	ck_assert_str_eq(jsonx_strz(json_object_get(doc, "image"), "platform"), "linux/amd64");
 	json_decref(doc);
 	doc = inventory(ref.buf, 0, "--platform", "linux/arm64");
@@ -411,34 +269,34 @@ START_TEST(images_from_the_tls_basic_registry)
 	packages_text(doc, &pk);
 	ck_assert_str_eq(pk.buf, "musl 1.2.4-r2 apk\n");
 	ck_assert_str_eq(jsonx_strz(json_object_get(doc, "os"), "id"), "alpine");
-	ck_assert_str_eq(jsonx_strz(json_object_get(doc, "image"), "manifest_digest"), img("arm", NULL));
+	ck_assert_str_eq(jsonx_strz(json_object_get(doc, "image"), "manifest_digest"), th_reg_img("arm", NULL));
 	json_decref(doc);
 	/* No such platform, no such tag: clear errors. */
 	{
 		struct th_result res;
 
-		th_vetter(&res, NULL, "inventory", ref.buf, "--platform", "linux/s390x", "--registry-config", dc_path,
-			  "--ca-file", ca_path, NULL);
+		th_vetter(&res, NULL, "inventory", ref.buf, "--platform", "linux/s390x", "--registry-config", th_reg.dc_path,
+			  "--ca-file", th_reg.ca_path, NULL);
 		th_assert_status(&res, 2);
 		ck_assert_msg(strstr(res.err.buf, "no image for platform linux/s390x in the index (it has: linux/amd64, "
 						  "linux/arm64/v8)"),
 			      "%s", res.err.buf);
 		th_result_release(&res);
 		strbuf_reset(&ref);
-		strbuf_addf(&ref, "registry:127.0.0.1:%d/app/web:9.9", port_a);
-		th_vetter(&res, NULL, "sbom", ref.buf, "--registry-config", dc_path, "--ca-file", ca_path, NULL);
+		strbuf_addf(&ref, "registry:127.0.0.1:%d/app/web:9.9", th_reg.port_a);
+		th_vetter(&res, NULL, "sbom", ref.buf, "--registry-config", th_reg.dc_path, "--ca-file", th_reg.ca_path, NULL);
 		th_assert_status(&res, 2);
 		ck_assert_msg(strstr(res.err.buf, "HTTP 404: MANIFEST_UNKNOWN"), "%s", res.err.buf);
 		th_result_release(&res);
 		/* Without the test's CA, TLS verification fails. */
-		th_vetter(&res, NULL, "sbom", ref.buf, "--registry-config", dc_path, NULL);
+		th_vetter(&res, NULL, "sbom", ref.buf, "--registry-config", th_reg.dc_path, NULL);
 		th_assert_status(&res, 2);
 		ck_assert_msg(strstr(res.err.buf, "not reachable") || strstr(res.err.buf, "certificate"), "%s", res.err.buf);
 		th_result_release(&res);
 	}
 	strbuf_release(&ref);
 	strbuf_release(&pk);
-	no_violations();
+	th_reg_no_violations();
 }
 END_TEST
 
@@ -449,27 +307,27 @@ START_TEST(token_registry)
 	struct th_result res;
 	json_t *doc;
 
-	need_env();
-	log_reset();
-	strbuf_addf(&ref, "registry:127.0.0.1:%d/team/api:2", port_b);
+	th_reg_need();
+	th_reg_log_reset();
+	strbuf_addf(&ref, "registry:127.0.0.1:%d/team/api:2", th_reg.port_b);
 	/* Username and password buy a token (GET with Basic); the registry takes it. */
 	doc = inventory(ref.buf, 0, "--plain-http", NULL);
 	packages_text(doc, &pk);
 	ck_assert_str_eq(pk.buf, "openssl 3.0.11-1~deb12u2 deb\nzlib1g 1:1.2.13.dfsg-1 deb\n");
 	json_decref(doc);
-	ck_assert_int_eq(log_count("B", "GET", "/token?", "basic"), 1);
-	ck_assert_int_eq(log_count("B", "POST", NULL, NULL), 0);
-	ck_assert_int_eq(log_count("B", "GET", "/v2/team/api/", "basic"), 0);
+	ck_assert_int_eq(th_reg_log_count("B", "GET", "/token?", "basic"), 1);
+	ck_assert_int_eq(th_reg_log_count("B", "POST", NULL, NULL), 0);
+	ck_assert_int_eq(th_reg_log_count("B", "GET", "/v2/team/api/", "basic"), 0);
 	/* An identity token is exchanged by POST (the one POST vetter makes), once for the scope. */
-	log_reset();
+	th_reg_log_reset();
 	th_vetter(&res, NULL, "inventory", ref.buf, "--format", "json", "--plain-http", "--registry-config",
-		  dc_token_path, NULL);
+		  th_reg.dc_token_path, NULL);
 	th_assert_status(&res, 0);
 	th_result_release(&res);
-	ck_assert_int_eq(log_count("B", "POST", "/token", "none"), 1);
-	ck_assert_int_eq(log_count("B", "GET", "/token", NULL), 0);
+	ck_assert_int_eq(th_reg_log_count("B", "POST", "/token", "none"), 1);
+	ck_assert_int_eq(th_reg_log_count("B", "GET", "/token", NULL), 0);
 	/* Anonymous: the token grants nothing, and the error says why. */
-	strbuf_addf(&dcenv, "DOCKER_CONFIG=%s/nowhere", envdir);
+	strbuf_addf(&dcenv, "DOCKER_CONFIG=%s/nowhere", th_reg.dir);
 	empty_config[0] = dcenv.buf;
 	th_vetter(&res, empty_config, "inventory", ref.buf, "--plain-http", NULL);
 	th_assert_status(&res, 2);
@@ -478,15 +336,15 @@ START_TEST(token_registry)
 		      "%s", res.err.buf);
 	th_result_release(&res);
 	/* A registry that refuses the token it asked for: one refresh, then a clear error. */
-	log_reset();
+	th_reg_log_reset();
 	strbuf_reset(&ref);
-	strbuf_addf(&ref, "registry:127.0.0.1:%d/faults/token-401:1", port_b);
-	th_vetter(&res, NULL, "inventory", ref.buf, "--plain-http", "--registry-config", dc_path, NULL);
+	strbuf_addf(&ref, "registry:127.0.0.1:%d/faults/token-401:1", th_reg.port_b);
+	th_vetter(&res, NULL, "inventory", ref.buf, "--plain-http", "--registry-config", th_reg.dc_path, NULL);
 	th_assert_status(&res, 2);
 	ck_assert_msg(strstr(res.err.buf, "401 after a token refresh") && strstr(res.err.buf, "(invalid_token)"), "%s",
 		      res.err.buf);
 	th_result_release(&res);
-	ck_assert_int_eq(log_count("B", "GET", "/v2/faults/token-401/manifests/1", "bearer"), 1);
+	ck_assert_int_eq(th_reg_log_count("B", "GET", "/v2/faults/token-401/manifests/1", "bearer"), 1);
 	/* Plain HTTP is for loopback; --insecure is needed for anything else, and only widens --plain-http. */
 	th_vetter(&res, NULL, "inventory", "registry:registry.example.com/x:1", "--plain-http", NULL);
 	th_assert_status(&res, 2);
@@ -499,7 +357,7 @@ START_TEST(token_registry)
 	strbuf_release(&ref);
 	strbuf_release(&pk);
 	strbuf_release(&dcenv);
-	no_violations();
+	th_reg_no_violations();
 }
 END_TEST
 
@@ -537,12 +395,12 @@ START_TEST(bad_registries_fail_one_image_at_a_time)
 	struct strbuf want = STRBUF_INIT;
 	int rc;
 
-	need_env();
-	r = client(port_c, 0, 1, 0);
+	th_reg_need();
+	r = client(th_reg.port_c, 0, 1, 0);
 	/* A layer whose bytes do not have its digest: refused when the last byte is in. */
 	rc = open_and_scan(r, "faults/digest-mismatch:1", &res, NULL);
 	ck_assert_int_eq(rc, ERR_INTEGRITY);
-	strbuf_addf(&want, "expected %s", img_at("big_layers", NULL, 1));
+	strbuf_addf(&want, "expected %s", th_reg_img_at("big_layers", NULL, 1));
 	ck_assert_msg(strstr(err_last(), "content has digest sha256:") && strstr(err_last(), want.buf), "%s", err_last());
 	/* A manifest over 4 MB, an unknown media type. */
 	ck_assert_int_eq(open_and_scan(r, "faults/big-manifest:1", &res, NULL), ERR_LIMIT);
@@ -569,7 +427,7 @@ START_TEST(bad_registries_fail_one_image_at_a_time)
 	scan_result_release(&res);
 	registry_free(r);
 	strbuf_release(&want);
-	no_violations();
+	th_reg_no_violations();
 }
 END_TEST
 
@@ -578,233 +436,38 @@ START_TEST(hostile_registries_get_no_credentials)
 	struct registry *r;
 	struct scan_result res;
 
-	need_env();
-	log_reset();
-	r = client(port_c, 0, 5, 0);
+	th_reg_need();
+	th_reg_log_reset();
+	r = client(th_reg.port_c, 0, 5, 0);
 	/* A token service on another host is asked anonymously: alice's password never goes there. */
 	ck_assert_int_eq(open_and_scan(r, "hostile/realm-other-host:1", &res, NULL), ERR_AUTH);
-	ck_assert_int_eq(log_count("C", "GET", "/token", "none"), 1);
-	ck_assert_int_eq(log_count("C", NULL, "/token", "basic"), 0);
+	ck_assert_int_eq(th_reg_log_count("C", "GET", "/token", "none"), 1);
+	ck_assert_int_eq(th_reg_log_count("C", NULL, "/token", "basic"), 0);
 	registry_free(r);
 	/* A token service over plain HTTP for a TLS registry is not asked at all. */
-	log_reset();
-	r = client(port_c, 0, 5, 0);
+	th_reg_log_reset();
+	r = client(th_reg.port_c, 0, 5, 0);
 	ck_assert_int_eq(open_and_scan(r, "hostile/realm-plain:1", &res, NULL), ERR_DENIED);
 	ck_assert_msg(strstr(err_last(), "the token service is at http://127.0.0.1:") &&
 			      strstr(err_last(), "refused (a registry reached over TLS gets its tokens over TLS)"),
 		      "%s", err_last());
-	ck_assert_int_eq(log_count(NULL, NULL, "/token", NULL), 0);
+	ck_assert_int_eq(th_reg_log_count(NULL, NULL, "/token", NULL), 0);
 	registry_free(r);
 	/* Blobs redirected to another host are fetched there without the Authorization header. */
-	log_reset();
-	r = client(port_c, 0, 5, 0);
+	th_reg_log_reset();
+	r = client(th_reg.port_c, 0, 5, 0);
 	ck_assert_msg(open_and_scan(r, "hostile/redirect:1", &res, NULL) == 0, "%s", err_last());
 	ck_assert_uint_eq(res.view.pkgs.n, 2);
 	scan_result_release(&res);
-	ck_assert_int_eq(log_count("C", "GET", "/v2/hostile/redirect/blobs/", "basic"), 3);
-	ck_assert_int_eq(log_count("C", "GET", "/blobstore/", "none"), 3);
-	ck_assert_int_eq(log_count("C", "GET", "/blobstore/", "basic"), 0);
+	ck_assert_int_eq(th_reg_log_count("C", "GET", "/v2/hostile/redirect/blobs/", "basic"), 3);
+	ck_assert_int_eq(th_reg_log_count("C", "GET", "/blobstore/", "none"), 3);
+	ck_assert_int_eq(th_reg_log_count("C", "GET", "/blobstore/", "basic"), 0);
 	/* A redirect to a cloud metadata address is never followed. */
 	ck_assert_int_eq(open_and_scan(r, "hostile/metadata:1", &res, NULL), ERR_DENIED);
 	ck_assert_msg(strstr(err_last(), "refused to connect to 169.254.169.254 (a link-local or cloud metadata address)"),
 		      "%s", err_last());
 	registry_free(r);
-	no_violations();
-}
-END_TEST
-
-struct asset_rows {
-	struct strbuf keys;
-	json_t *docs;
-};
-
-static int add_row(void *ctx, const struct store_asset *a)
-{
-	struct asset_rows *rows = ctx;
-
-	strbuf_addf(&rows->keys, "%s %s\n", a->source, a->key);
-	json_object_set(rows->docs, a->key, a->doc);
-	return 0;
-}
-
-static void assets_of(const char *store_path, const char *kind, struct asset_rows *rows)
-{
-	struct store *st = NULL;
-
-	rows->docs = json_object();
-	strbuf_init(&rows->keys, 0);
-	ck_assert_msg(store_open(&st, store_path) == 0, "%s", err_last());
-	ck_assert_int_eq(store_asset_foreach(st, "target", kind, add_row, rows), 0);
-	store_close(st);
-}
-
-static void write_engagement(const char *dir, const char *extra)
-{
-	struct strbuf p = STRBUF_INIT;
-
-	strbuf_addf(&p, "%s/eng.yaml", dir);
-	th_write_fmt(p.buf,
-		     "name: Registry test\nclient: Test\nas_of: 2026-11-15\ncompanies:\n"
-		     "  - id: target\n    name: Target Co\n    role: target\n    sources:\n"
-		     "      - id: target-registry\n        type: registry\n        host: 127.0.0.1:%d\n"
-		     "        ca_file: %s\n"
-		     "        credentials: {username: \"env:REG_USER\", password: \"env:REG_PASS\"}\n"
-		     "        authorization: {by: A. Consultant, scope: read the registry, date: 2026-11-01}\n%s",
-		     port_a, ca_path, extra);
-	strbuf_release(&p);
-}
-
-START_TEST(engagement_selects_scans_and_counts)
-{
-	static const char *const env_creds[] = { "REG_USER=alice", "REG_PASS=s3cret", NULL };
-	char *dir = th_tmpdir();
-	struct strbuf p = STRBUF_INIT, want = STRBUF_INIT, findings = STRBUF_INIT;
-	struct asset_rows rows;
-	struct th_result res;
-	json_t *doc = NULL, *cov, *src;
-
-	need_env();
-	log_reset();
-	write_engagement(dir, "        newest_tags: 2\n"
-			      "        repositories: [app/web, app/multi, many/r00, tags/many]\n");
-	strbuf_addf(&p, "%s/eng.yaml", dir);
-	th_vetter(&res, (const char *const *)env_creds, "run", p.buf, NULL);
-	th_assert_status(&res, 0);
-	th_result_release(&res);
-	/* The coverage numbers, in findings.json (and the report). */
-	strbuf_reset(&p);
-	strbuf_addf(&p, "%s/out/findings.json", dir);
-	th_read(p.buf, &findings);
-	ck_assert(jsonx_parse(findings.buf, findings.len, "findings.json", &doc) == 0);
-	src = json_array_get(json_object_get(doc, "sources"), 0);
-	cov = json_object_get(src, "coverage");
-	ck_assert_str_eq(jsonx_strz(src, "status"), "done");
-	ck_assert_int_eq(jsonx_int(cov, "repositories", -1), 4);
-	ck_assert_int_eq(jsonx_int(cov, "tags", -1), 14);
-	ck_assert_int_eq(jsonx_int(cov, "tags_inspected", -1), 14);
-	ck_assert_int_eq(jsonx_int(cov, "errors", -1), 0);
-	ck_assert_int_eq(jsonx_int(cov, "images", -1), 6);
-	ck_assert_int_eq(jsonx_int(cov, "running", -1), 0);
-	ck_assert_int_eq(jsonx_int(cov, "newest", -1), 5);
-	strbuf_addf(&want, "Registry 127.0.0.1:%d: 4 repositories, 14 tags (14 read, 0 errors), 6 images; scanned: 0 "
-			   "running, 5 newest (up to 2 per repository).",
-		    port_a);
-	ck_assert_str_eq(jsonx_strz(cov, "summary"), want.buf);
-	json_decref(doc);
-	/* The images selected: the two newest of app/web, one of each other repository. */
-	strbuf_reset(&p);
-	strbuf_addf(&p, "%s/eng.vetter/store.sqlite", dir);
-	assets_of(p.buf, "image", &rows);
-	strbuf_reset(&want);
-	strbuf_addf(&want,
-		    "target-registry registry:127.0.0.1:%d/app/multi@%s\n"
-		    "target-registry registry:127.0.0.1:%d/app/web@%s\n"
-		    "target-registry registry:127.0.0.1:%d/app/web@%s\n"
-		    "target-registry registry:127.0.0.1:%d/many/r00@%s\n"
-		    "target-registry registry:127.0.0.1:%d/tags/many@%s\n",
-		    port_a, img("multi", NULL), port_a, strcmp(img("web", "1.1"), img("web", "2.0")) < 0 ? img("web", "1.1") : img("web", "2.0"),
-		    port_a, strcmp(img("web", "1.1"), img("web", "2.0")) < 0 ? img("web", "2.0") : img("web", "1.1"), port_a,
-		    img("many", NULL), port_a, img("many", NULL));
-	ck_assert_str_eq(rows.keys.buf, want.buf);
-	/* Each was scanned: the scan stage wrote its digests and package count into the asset. */
-	{
-		const char *k;
-		json_t *v;
-
-		json_object_foreach(rows.docs, k, v) {
-			ck_assert_int_eq(jsonx_int(v, "packages", -1), 2);
-			ck_assert_msg(jsonx_str(v, "manifest_digest") != NULL, "%s was not scanned", k);
-		}
-	}
-	json_decref(rows.docs);
-	strbuf_release(&rows.keys);
-	assets_of(p.buf, "repository", &rows);
-	ck_assert_int_eq(json_object_size(rows.docs), 4);
-	json_decref(rows.docs);
-	strbuf_release(&rows.keys);
-	/* A layer is downloaded once for the engagement: the base layer's result comes from the cache after. */
-	strbuf_reset(&want);
-	strbuf_addf(&want, "/v2/app/web/blobs/%s", img_at("web_layers", "1.1", 0));
-	ck_assert_int_eq(log_count("A", "GET", want.buf, NULL), 0);
-	ck_assert_int_eq(log_count("A", "GET", "/v2/app/multi/blobs/", NULL) +
-				 log_count("A", "GET", "/v2/app/web/blobs/", NULL) +
-				 log_count("A", "GET", "/v2/many/r00/blobs/", NULL) +
-				 log_count("A", "GET", "/v2/tags/many/blobs/", NULL),
-			 /* configs: 4 distinct at collect, 5 images at scan; layers: base once, two app layers */
-			 4 + 5 + 3);
-	/* Run again: everything is done, nothing is fetched. */
-	log_reset();
-	strbuf_reset(&p);
-	strbuf_addf(&p, "%s/eng.yaml", dir);
-	th_vetter(&res, (const char *const *)env_creds, "run", p.buf, NULL);
-	th_assert_status(&res, 0);
-	th_result_release(&res);
-	ck_assert_int_eq(log_count(NULL, NULL, NULL, NULL), 0);
-	th_rm_rf(dir);
-	free(dir);
-	strbuf_release(&p);
-	strbuf_release(&want);
-	strbuf_release(&findings);
-	no_violations();
-}
-END_TEST
-
-START_TEST(running_images_come_first)
-{
-	static const char *const env_creds[] = { "REG_USER=alice", "REG_PASS=s3cret", NULL };
-	char *dir = th_tmpdir();
-	struct strbuf p = STRBUF_INIT, want = STRBUF_INIT, key = STRBUF_INIT, findings = STRBUF_INIT;
-	struct asset_rows rows;
-	struct th_result res;
-	struct store *st = NULL;
-	json_t *doc, *cov;
-
-	need_env();
-	write_engagement(dir, "        newest_tags: 1\n        repositories: [app/web]\n");
-	/* What a Kubernetes source recorded before: app/web:1.0 runs. */
-	strbuf_addf(&p, "%s/eng.vetter", dir);
-	ck_assert_int_eq(util_mkdirs(p.buf, 0700), 0);
-	strbuf_addstr(&p, "/store.sqlite");
-	ck_assert_msg(store_open(&st, p.buf) == 0, "%s", err_last());
-	ck_assert_int_eq(store_company_put(st, "target", "Target Co", "target"), 0);
-	strbuf_addf(&key, "registry:127.0.0.1:%d/app/web:1.0", port_a);
-	doc = json_pack("{s:s, s:s, s:s}", "ref", key.buf, "transport", "registry", "platform", "linux/amd64");
-	ck_assert_int_eq(store_asset_put(st, "target", "target.k8s", "image", key.buf, key.buf, doc, NULL), 0);
-	json_decref(doc);
-	store_close(st);
-	strbuf_reset(&p);
-	strbuf_addf(&p, "%s/eng.yaml", dir);
-	th_vetter(&res, (const char *const *)env_creds, "run", p.buf, NULL);
-	th_assert_status(&res, 0);
-	th_result_release(&res);
-	strbuf_reset(&p);
-	strbuf_addf(&p, "%s/out/findings.json", dir);
-	th_read(p.buf, &findings);
-	ck_assert(jsonx_parse(findings.buf, findings.len, "findings.json", &doc) == 0);
-	cov = json_object_get(json_array_get(json_object_get(doc, "sources"), 0), "coverage");
-	ck_assert_int_eq(jsonx_int(cov, "images", -1), 3);
-	ck_assert_int_eq(jsonx_int(cov, "running", -1), 1);
-	ck_assert_int_eq(jsonx_int(cov, "newest", -1), 1);
-	ck_assert_int_eq(jsonx_int(cov, "selected", -1), 2);
-	json_decref(doc);
-	/* The running image stays the other source's asset; the newest one that does not run is added. */
-	strbuf_reset(&p);
-	strbuf_addf(&p, "%s/eng.vetter/store.sqlite", dir);
-	assets_of(p.buf, "image", &rows);
-	strbuf_addf(&want, "target.k8s %s\ntarget-registry registry:127.0.0.1:%d/app/web@%s\n", key.buf, port_a,
-		    img("web", "2.0"));
-	ck_assert_str_eq(rows.keys.buf, want.buf);
-	/* Both were scanned, the running one through this source's credentials. */
-	ck_assert_str_eq(jsonx_strz(json_object_get(rows.docs, key.buf), "manifest_digest"), img("web", "1.0"));
-	json_decref(rows.docs);
-	strbuf_release(&rows.keys);
-	th_rm_rf(dir);
-	free(dir);
-	strbuf_release(&p);
-	strbuf_release(&want);
-	strbuf_release(&key);
-	strbuf_release(&findings);
-	no_violations();
+	th_reg_no_violations();
 }
 END_TEST
 
@@ -816,7 +479,7 @@ Suite *registry_live_suite(void)
 	if (th_have_tool("registry tests", "docker-registry") && th_have_tool("registry tests", "skopeo") &&
 	    th_have_tool("registry tests", "umoci") && th_have_tool("registry tests", "htpasswd") &&
 	    th_have_tool("registry tests", "openssl")) {
-		tcase_add_unchecked_fixture(tc, env_up, env_down);
+		tcase_add_unchecked_fixture(tc, th_reg_start, NULL);
 		tcase_set_timeout(tc, 120);
 		tcase_add_test(tc, catalog_and_tags_over_several_pages);
 		tcase_add_test(tc, registry_command_inventories_everything);
@@ -824,8 +487,6 @@ Suite *registry_live_suite(void)
 		tcase_add_test(tc, token_registry);
 		tcase_add_test(tc, bad_registries_fail_one_image_at_a_time);
 		tcase_add_test(tc, hostile_registries_get_no_credentials);
-		tcase_add_test(tc, engagement_selects_scans_and_counts);
-		tcase_add_test(tc, running_images_come_first);
 	}
 	suite_add_tcase(s, tc);
 	return s;
