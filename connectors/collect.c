@@ -46,7 +46,7 @@ static int clear_source(struct run_ctx *ctx, const struct source *src)
 
 static int record_failure(struct run_ctx *ctx, const struct source *src, const char *message)
 {
-	struct inventory inv = { ctx->st, ctx->ev, ctx->eng, src->company, src, 0, 0 };
+	struct inventory inv = { ctx->st, ctx->ev, ctx->eng, src->company, src, 0, 0, 0 };
 	int rc;
 
 	if ((rc = store_begin(ctx->st)) < 0)
@@ -61,7 +61,7 @@ static int record_failure(struct run_ctx *ctx, const struct source *src, const c
 
 static int collect_one(struct run_ctx *ctx, const struct source *src)
 {
-	struct inventory inv = { ctx->st, ctx->ev, ctx->eng, src->company, src, 0, 0 };
+	struct inventory inv = { ctx->st, ctx->ev, ctx->eng, src->company, src, 0, 0, ctx->jobs };
 	const struct connector *c = connector_find(src->type);
 	struct strbuf status = STRBUF_INIT, msg = STRBUF_INIT;
 	int rc;

@@ -5,11 +5,13 @@
 extern const struct connector connector_images;
 extern const struct connector connector_kubernetes;
 extern const struct connector connector_kubernetes_export;
+extern const struct connector connector_registry;
 
 static const struct connector *const connectors[] = {
 	&connector_images,
 	&connector_kubernetes,
 	&connector_kubernetes_export,
+	&connector_registry,
 };
 
 /* Connectors that add to a source's info (kubernetes.c). */

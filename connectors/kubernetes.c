@@ -435,7 +435,7 @@ cleanup:
 int kubernetes_source_info(const struct engagement *eng, const struct source *src, json_t *info)
 {
 	struct kube k = { NULL, src, NULL, STRBUF_INIT, NULL, NULL, STRBUF_INIT, 0 };
-	struct inventory inv = { NULL, NULL, eng, src->company, src, 0, 0 };
+	struct inventory inv = { NULL, NULL, eng, src->company, src, 0, 0, 0 };
 	json_t *ctxs = json_object_get(src->doc, "contexts"), *notes = NULL;
 	struct strbuf note = STRBUF_INIT;
 	const char *ctx;

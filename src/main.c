@@ -59,26 +59,33 @@ const struct command commands[] = {
 	  "  --out DIR          also delete the output folder DIR\n" },
 	{ "inventory", cmd_inventory, "list the OS and packages of an image",
 	  "usage: vetter inventory IMAGE_REF [--format table|json] [--platform OS/ARCH[/VARIANT]] [--secrets]\n"
+	  "                        [registry options]\n"
 	  "\n"
 	  "Reads one image and lists its operating system and packages: name, version, source\n"
 	  "package, ecosystem, PURL and the layer that installed it (docs/inventory.md).\n"
 	  "\n"
-	  "IMAGE_REF is oci-dir:PATH[:TAG], oci-archive:FILE[:TAG], docker-archive:FILE or dir:ROOTFS.\n"
+	  "IMAGE_REF is registry:HOST/REPO:TAG, registry:HOST/REPO@sha256:DIGEST, oci-dir:PATH[:TAG],\n"
+	  "oci-archive:FILE[:TAG], docker-archive:FILE or dir:ROOTFS.  A registry image's layers\n"
+	  "stream through memory, checked against their digests; nothing is written to disk.\n"
 	  "\n"
 	  "  --format FORMAT    table (default) or json\n"
 	  "  --platform P       the image to take from a multi-platform index (default linux/amd64)\n"
 	  "  --secrets          also look for secrets (shown redacted)\n"
+	  "\n" CMD_REGISTRY_USAGE
 	  "\n"
 	  "Exit codes: 0 done, 2 usage or unreadable image, 3 done but part of the image was not assessable.\n" },
 	{ "sbom", cmd_sbom, "write a software bill of materials for an image",
 	  "usage: vetter sbom IMAGE_REF [--format cyclonedx|spdx] [-o FILE] [--platform OS/ARCH[/VARIANT]]\n"
+	  "                   [registry options]\n"
 	  "\n"
 	  "Writes a CycloneDX 1.6 (default) or SPDX 2.3 JSON document with one component per\n"
 	  "package (name, full version with epoch, PURL), to standard output unless -o is given.\n"
+	  "IMAGE_REF is as for 'vetter inventory'.\n"
 	  "\n"
 	  "  --format FORMAT    cyclonedx (default) or spdx\n"
 	  "  -o, --output FILE  write to FILE\n"
-	  "  --platform P       the image to take from a multi-platform index (default linux/amd64)\n" },
+	  "  --platform P       the image to take from a multi-platform index (default linux/amd64)\n"
+	  "\n" CMD_REGISTRY_USAGE },
 	{ "scan", cmd_scan, "match the packages of an image against the advisory database",
 	  "usage: vetter scan IMAGE_REF [--vulndb FILE] [--format table|json|sarif] [-o FILE]\n"
 	  "                  [--platform OS/ARCH[/VARIANT]]\n"
@@ -92,13 +99,15 @@ const struct command commands[] = {
 	  "What could not be checked is listed as a coverage gap, never left out: an OS or\n"
 	  "release the database has no records for, a version that cannot be parsed.\n"
 	  "\n"
-	  "IMAGE_REF is oci-dir:PATH[:TAG], oci-archive:FILE[:TAG], docker-archive:FILE or dir:ROOTFS.\n"
+	  "IMAGE_REF is oci-dir:PATH[:TAG], oci-archive:FILE[:TAG], docker-archive:FILE,\n"
+	  "dir:ROOTFS or registry:HOST/REPO[:TAG|@DIGEST].\n"
 	  "\n"
 	  "  --vulndb FILE      the advisory database (default: $VETTER_VULNDB, else\n"
 	  "                     $XDG_DATA_HOME/vetter/vulndb.sqlite)\n"
 	  "  --format FORMAT    table (default), json or sarif (SARIF 2.1.0)\n"
 	  "  -o, --output FILE  write json or sarif to FILE instead of standard output\n"
 	  "  --platform P       the image to take from a multi-platform index (default linux/amd64)\n"
+	  "\n" CMD_REGISTRY_USAGE
 	  "\n"
 	  "Exit codes: 0 done, 2 usage error, unreadable image or no advisory database,\n"
 	  "3 done with coverage gaps, 4 fatal error.\n" },
@@ -150,6 +159,27 @@ const struct command commands[] = {
 	  "\n"
 	  "Exit codes: 0 done, 1 show found nothing, 2 usage error or unreadable input,\n"
 	  "3 import done but records were refused, 4 fatal error (update: a download failed).\n" },
+	{ "registry", cmd_registry, "list a registry's repositories, tags and images",
+	  "usage: vetter registry HOST[:PORT] | vetter registry HOST[:PORT]/REPOSITORY...\n"
+	  "                       [--tags-only] [--format table|json] [--platform OS/ARCH[/VARIANT]]\n"
+	  "                       [--max-tags N] [--max-repositories N] [registry options]\n"
+	  "\n"
+	  "Lists what a registry holds, read only: every repository of its catalog (or the\n"
+	  "repositories named), every tag, and for each tag the digest it names and, from the\n"
+	  "image's manifest and config, its platform, creation date and compressed size.  An\n"
+	  "index (multi-platform image) is read for the platform given.  A tag that cannot be\n"
+	  "read is listed with its error; the rest goes on.  Requests run in parallel (--jobs,\n"
+	  "default 8) over reused connections; the rate is printed on stderr.\n"
+	  "\n"
+	  "  --tags-only        list the tags without reading their images\n"
+	  "  --format FORMAT    table (default) or json\n"
+	  "  --platform P       for indexes (default linux/amd64)\n"
+	  "  --max-tags N       tags per repository (default 1000)\n"
+	  "  --max-repositories N  repositories from the catalog (default 10000)\n"
+	  "\n" CMD_REGISTRY_USAGE
+	  "\n"
+	  "Exit codes: 0 done, 2 usage or an unreachable registry, 3 done but some tags or\n"
+	  "repositories could not be read (or the limits cut the listing), 4 fatal error.\n" },
 	{ "vercmp", cmd_vercmp, "compare two versions as an ecosystem orders them",
 	  "usage: vetter vercmp ECOSYSTEM A B | vetter vercmp ECOSYSTEM --batch\n"
 	  "\n"

@@ -18,6 +18,7 @@
 #include "core/log.h"
 #include "core/util.h"
 #include "scan/image.h"
+#include "scan/registry_access.h"
 #include "scan/scanner.h"
 #include "vulndb/vulndb.h"
 
@@ -228,8 +229,10 @@ int cmd_scan(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "vulndb", required_argument, NULL, 'V' }, { "format", required_argument, NULL, 'F' },
 		{ "output", required_argument, NULL, 'o' }, { "platform", required_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },	    { NULL, 0, NULL, 0 },
+		{ "help", no_argument, NULL, 'h' },	    CMD_REGISTRY_LONGOPTS,
+		{ NULL, 0, NULL, 0 },
 	};
+	struct cmd_registry_opts ro = { 0 };
 	const char *format = "table", *output = NULL, *platform = NULL, *vulndb = NULL;
 	struct strbuf path = STRBUF_INIT, digest = STRBUF_INIT, text = STRBUF_INIT;
 	struct vulndb *db = NULL;
@@ -240,6 +243,11 @@ int cmd_scan(int argc, char **argv)
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+		if ((rc = cmd_registry_opt(&ro, c, optarg, "scan")) != 0) {
+			if (rc < 0)
+				return EXIT_USAGE;
+			continue;
+		}
 		switch (c) {
 		case 'V': vulndb = optarg; break;
 		case 'F': format = optarg; break;
@@ -253,6 +261,8 @@ int cmd_scan(int argc, char **argv)
 		return cmd_usage_error("scan", "--format takes table, json or sarif");
 	if (optind != argc - 1)
 		return cmd_usage_error("scan", "give one image reference");
+	if ((code = cmd_registry_apply(&ro, "scan")) != 0)
+		return code;
 	/* The database first: a missing one is a usage error before any image is read. */
 	if (vulndb_path(&path, vulndb) < 0 || vulndb_open(&db, path.buf, VULNDB_READ) < 0) {
 		strbuf_release(&path);
@@ -296,5 +306,6 @@ cleanup:
 	strbuf_release(&path);
 	strbuf_release(&digest);
 	strbuf_release(&text);
+	registry_access_reset();
 	return code;
 }

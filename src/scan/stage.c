@@ -12,6 +12,7 @@
 #include "core/util.h"
 #include "image.h"
 #include "imageref.h"
+#include "registry_source.h"
 #include "scanner.h"
 #include "vulndb/vulndb.h"
 
@@ -302,7 +303,7 @@ static int match_vulns(struct run_ctx *ctx, struct vulndb *db, const struct imag
 	return rc < 0 ? rc : 0;
 }
 
-static int scan_one(struct run_ctx *ctx, struct vulndb *db, struct image_item *it)
+static int scan_one(struct run_ctx *ctx, struct registry_pool *pool, struct vulndb *db, struct image_item *it)
 {
 	struct scan_options opt = { 1, ctx->jobs, NULL, ctx->ev, ctx->st };
 	struct strbuf path = STRBUF_INIT;
@@ -317,10 +318,19 @@ static int scan_one(struct run_ctx *ctx, struct vulndb *db, struct image_item *i
 		goto cleanup;
 	}
 	have_ref = 1;
-	if ((rc = engagement_path(ctx->eng, ref.path ? ref.path : "", &path)) < 0)
-		goto cleanup;
 	err_clear();
-	rc = image_open(&img, &ref, path.buf, jsonx_str(it->doc, "platform"));
+	if (ref.transport == IMG_REGISTRY) {
+		/* Pulled through the registry source that names the host (its credentials and TLS settings). */
+		struct registry *reg = NULL;
+
+		rc = registry_pool_get(pool, it->company, ref.host, &reg);
+		if (rc == 0)
+			rc = image_open_registry(&img, &ref, jsonx_str(it->doc, "platform"), reg);
+	} else {
+		if ((rc = engagement_path(ctx->eng, ref.path ? ref.path : "", &path)) < 0)
+			goto cleanup;
+		rc = image_open(&img, &ref, path.buf, jsonx_str(it->doc, "platform"));
+	}
 	if (rc == 0)
 		rc = scanner_scan(img, &opt, &res);
 	if (rc == ERR_NOMEM)
@@ -381,9 +391,12 @@ int scan_stage(struct run_ctx *ctx)
 {
 	struct image_list l = { NULL, 0, 0 };
 	struct vulndb *db = NULL;
+	struct registry_pool *pool = NULL;
 	size_t i;
 	int rc;
 
+	if ((rc = registry_pool_new(&pool, ctx->eng)) < 0)
+		return rc;
 	if ((rc = store_asset_foreach(ctx->st, NULL, "image", list_image, &l)) < 0)
 		goto cleanup;
 	if ((rc = store_findings_clear(ctx->st, SCAN_STAGE)) < 0 || (rc = open_vulndb(ctx, &db)) < 0)
@@ -393,7 +406,7 @@ int scan_stage(struct run_ctx *ctx)
 		/* One transaction per image: a kill loses at most the image in hand. */
 		if ((rc = store_begin(ctx->st)) < 0)
 			break;
-		rc = scan_one(ctx, db, &l.items[i]);
+		rc = scan_one(ctx, pool, db, &l.items[i]);
 		testhook_point(SCAN_STAGE, "txn");
 		if (rc < 0)
 			store_rollback(ctx->st);
@@ -405,5 +418,6 @@ int scan_stage(struct run_ctx *ctx)
 cleanup:
 	vulndb_close(db);
 	list_free(&l);
+	registry_pool_free(pool);
 	return rc;
 }
