@@ -647,8 +647,13 @@ START_TEST(list_marks_rules_no_connector_collects)
 			ck_assert_msg(jsonx_bool(r, "collected", 0) || strstr(json_dumps(r, 0), "k8s.configmaps.data"),
 				      "kubernetes rule %s is not collected by any connector", jsonx_strz(r, "id"));
 	}
-	/* Images and Kubernetes are collected today: 9 image rules and the Kubernetes pack but one. */
-	ck_assert_int_eq(collected, 56);
+	/* Images, Kubernetes, Azure and GCP are collected today: 9 image rules, the Kubernetes pack but one,
+	 * and every rule of the Azure (16) and GCP (18) packs ([azure-gcp]). */
+	json_array_foreach(arr, i, r)
+		if (!strcmp(jsonx_strz(r, "pack"), "azure") || !strcmp(jsonx_strz(r, "pack"), "gcp"))
+			ck_assert_msg(jsonx_bool(r, "collected", 0), "cloud rule %s is not collected by any connector",
+				      jsonx_strz(r, "id"));
+	ck_assert_int_eq(collected, 90);
 	json_decref(arr);
 	th_result_release(&res);
 	th_vetter(&res, NULL, "rules", "list", "docker", "--rules", dir, NULL);
