@@ -224,7 +224,12 @@ static int export_collect(struct inventory *inv, int azure)
 		azure_set_stats(x.az, &cs);
 	else
 		gcp_set_stats(x.gcp, &cs);
-	rc = cloud_write_documents(inv, docs, &cs, x.files, "export");
+	{
+		json_t *extra = json_pack("{s:O}", "files", x.files);
+
+		rc = extra ? cloud_write_documents(inv, docs, &cs, extra, "export") : err_set(ERR_NOMEM, "out of memory");
+		json_decref(extra);
+	}
 cleanup:
 	azure_set_free(x.az);
 	gcp_set_free(x.gcp);

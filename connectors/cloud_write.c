@@ -17,7 +17,7 @@ static void asset_key(struct strbuf *key, const json_t *doc)
 		strbuf_addf(key, "%s:%s/%s", jsonx_strz(doc, "kind"), jsonx_strz(doc, "project_id"), jsonx_strz(doc, "name"));
 }
 
-int cloud_write_documents(struct inventory *inv, const json_t *docs, const struct cloud_stats *cs, const json_t *files,
+int cloud_write_documents(struct inventory *inv, const json_t *docs, const struct cloud_stats *cs, const json_t *extra,
 			  const char *mode)
 {
 	struct strbuf key = STRBUF_INIT, sum = STRBUF_INIT;
@@ -53,8 +53,8 @@ int cloud_write_documents(struct inventory *inv, const json_t *docs, const struc
 		rc = err_set(ERR_NOMEM, "out of memory");
 		goto cleanup;
 	}
-	if (files)
-		json_object_set(cov, "files", (json_t *)files);
+	if (json_is_object(extra))
+		json_object_update(cov, (json_t *)extra);
 	rc = inventory_coverage(inv, cov);
 cleanup:
 	json_decref(kinds);
