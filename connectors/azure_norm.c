@@ -445,8 +445,9 @@ static json_t *doc_other(const json_t *r, const char *sub, const char *type)
 		size_t i;
 
 		doc = new_doc("azure.network.vnet", r, sub);
-		json_object_set(doc, "address_prefixes", jsonx_dig(p, "addressSpace.addressPrefixes")
-								 ? jsonx_dig(p, "addressSpace.addressPrefixes") : json_array());
+		json_object_set_new(doc, "address_prefixes", json_is_array(jsonx_dig(p, "addressSpace.addressPrefixes"))
+								     ? json_deep_copy(jsonx_dig(p, "addressSpace.addressPrefixes"))
+								     : json_array());
 		json_array_foreach(json_object_get(p, "subnets"), i, sn)
 			json_array_append_new(subnets, json_pack("{s:o, s:o, s:o}", "name", cloud_str(sn, "name"), "address_prefix",
 								 cloud_str(props(sn), "addressPrefix"), "nsg",
