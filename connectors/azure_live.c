@@ -42,17 +42,17 @@ struct az {
 	struct strbuf client_id, secret;
 };
 
-static int az_token(void *ctx, struct cloud_client *c, enum cloud_audience aud, struct strbuf *out)
+int azure_token_exchange(struct cloud_client *c, const char *login, const char *tenant, const char *client_id,
+			 const char *secret, enum cloud_audience aud, struct strbuf *out)
 {
-	struct az *a = ctx;
 	struct strbuf form = STRBUF_INIT, url = STRBUF_INIT;
 	int rc;
 
-	strbuf_addf(&url, "%s/%s/oauth2/v2.0/token", a->login, a->tenant);
+	strbuf_addf(&url, "%s/%s/oauth2/v2.0/token", login ? login : LOGIN_DEFAULT, tenant);
 	strbuf_addstr(&form, "grant_type=client_credentials&client_id=");
-	cloud_urlencode(&form, a->client_id.buf);
+	cloud_urlencode(&form, client_id);
 	strbuf_addstr(&form, "&client_secret=");
-	cloud_urlencode(&form, a->secret.buf);
+	cloud_urlencode(&form, secret);
 	strbuf_addstr(&form, "&scope=");
 	cloud_urlencode(&form, aud == CLOUD_GRAPH ? "https://graph.microsoft.com/.default"
 						 : "https://management.azure.com/.default");
@@ -65,7 +65,14 @@ static int az_token(void *ctx, struct cloud_client *c, enum cloud_audience aud, 
 	return rc;
 }
 
-static int tenant_ok(const char *t)
+static int az_token(void *ctx, struct cloud_client *c, enum cloud_audience aud, struct strbuf *out)
+{
+	struct az *a = ctx;
+
+	return azure_token_exchange(c, a->login, a->tenant, a->client_id.buf, a->secret.buf, aud, out);
+}
+
+int azure_tenant_ok(const char *t)
 {
 	size_t n = 0;
 
@@ -173,7 +180,7 @@ static int azure_collect(struct inventory *inv)
 		rc = err_set(ERR_NOMEM, "out of memory");
 		goto cleanup;
 	}
-	if (!tenant_ok(a.tenant)) {
+	if (!a.tenant || !azure_tenant_ok(a.tenant)) {
 		rc = err_set(ERR_USAGE, "source %s: tenant '%.100s' is not a tenant id or domain", inv->src->id, a.tenant);
 		goto cleanup;
 	}

@@ -57,4 +57,20 @@ int cloud_live_fatal(int rc);
 /* The counts for the coverage record: calls, failed calls, requests, token exchanges. */
 json_t *cloud_live_counts(const struct cloud_live *l);
 
+/* Entra ID client credentials for aud (login NULL: login.microsoftonline.com); the token into out. */
+int azure_token_exchange(struct cloud_client *c, const char *login, const char *tenant, const char *client_id,
+			 const char *secret, enum cloud_audience aud, struct strbuf *out);
+/* 1 when t can be a tenant (a GUID or a domain). */
+int azure_tenant_ok(const char *t);
+
+struct gcp_key;
+/* The JWT bearer grant at token_url. */
+int gcp_token_exchange(struct cloud_client *c, const struct gcp_key *key, const char *token_url, struct strbuf *out);
+/*
+ * The source's credentials.service_account_key, parsed, and the token
+ * endpoint (endpoints.token or Google's), refused (ERR_DENIED) when the key's
+ * token_uri names another.
+ */
+int gcp_key_from_source(const struct inventory *inv, struct gcp_key *key, const char **token_url);
+
 #endif

@@ -261,6 +261,12 @@ static int token_for(struct cloud_client *c, enum cloud_audience aud, int fresh)
 
 int cloud_token_post(struct cloud_client *c, const char *url, const char *form, const char *what, struct strbuf *out)
 {
+	return cloud_token_post_member(c, url, form, what, "access_token", out);
+}
+
+int cloud_token_post_member(struct cloud_client *c, const char *url, const char *form, const char *what, const char *member,
+			    struct strbuf *out)
+{
 	const char *hdrs[] = { "Content-Type: application/x-www-form-urlencoded", "Accept: application/json", NULL };
 	struct http_request req = { "POST", url, hdrs, NULL, form, strlen(form), HTTP_TOKEN_EXCHANGE };
 	struct http_response resp;
@@ -281,9 +287,9 @@ int cloud_token_post(struct cloud_client *c, const char *url, const char *form, 
 				     jsonx_strz(doc, "error_description"));
 		goto cleanup;
 	}
-	if (!(doc = json_loadb(resp.body.buf, resp.body.len, 0, NULL)) || !(tok = jsonx_str(doc, "access_token")) ||
+	if (!(doc = json_loadb(resp.body.buf, resp.body.len, 0, NULL)) || !(tok = jsonx_str(doc, member)) || !*tok ||
 	    strlen(tok) > 16384) {
-		rc = err_set(ERR_PARSE, "%s: the token endpoint's answer has no access_token", what);
+		rc = err_set(ERR_PARSE, "%s: the token endpoint's answer has no %s", what, member);
 		goto cleanup;
 	}
 	strbuf_reset(out);

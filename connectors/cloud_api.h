@@ -93,6 +93,9 @@ long cloud_client_exchanges(const struct cloud_client *c);
  * is never logged.  what names the exchange in messages.
  */
 int cloud_token_post(struct cloud_client *c, const char *url, const char *form, const char *what, struct strbuf *out);
+/* The same, reading member instead of access_token (ACR's refresh_token). */
+int cloud_token_post_member(struct cloud_client *c, const char *url, const char *form, const char *what, const char *member,
+			    struct strbuf *out);
 
 /* Append s to out with everything but unreserved characters percent-encoded. */
 void cloud_urlencode(struct strbuf *out, const char *s);

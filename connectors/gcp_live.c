@@ -37,21 +37,56 @@ struct gcp {
 	const char *token_url;
 };
 
-static int gcp_token(void *ctx, struct cloud_client *c, enum cloud_audience aud, struct strbuf *out)
+int gcp_token_exchange(struct cloud_client *c, const struct gcp_key *key, const char *token_url, struct strbuf *out)
 {
-	struct gcp *g = ctx;
 	struct strbuf jwt = STRBUF_INIT, form = STRBUF_INIT;
 	int rc;
 
-	(void)aud;
-	if ((rc = gcp_jwt(&g->key, g->token_url, (int64_t)time(NULL), &jwt)) < 0)
+	if ((rc = gcp_jwt(key, token_url, (int64_t)time(NULL), &jwt)) < 0)
 		goto cleanup;
 	strbuf_addstr(&form, "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion=");
 	strbuf_addstr(&form, jwt.buf);
-	rc = cloud_token_post(c, g->token_url, form.buf, "Google token exchange", out);
+	rc = cloud_token_post(c, token_url, form.buf, "Google token exchange", out);
 cleanup:
 	strbuf_release(&jwt);
 	strbuf_release(&form);
+	return rc;
+}
+
+static int gcp_token(void *ctx, struct cloud_client *c, enum cloud_audience aud, struct strbuf *out)
+{
+	struct gcp *g = ctx;
+
+	(void)aud;
+	return gcp_token_exchange(c, &g->key, g->token_url, out);
+}
+
+int gcp_key_from_source(const struct inventory *inv, struct gcp_key *key, const char **token_url)
+{
+	struct strbuf keytext = STRBUF_INIT;
+	int rc;
+
+	strbuf_init(&keytext, 64 * 1024);
+	if ((rc = engagement_credential(inv->eng, inv->src, "service_account_key", &keytext)) < 0) {
+		rc = err_set(rc == ERR_NOTFOUND ? ERR_USAGE : rc, "source %s: credentials.service_account_key: %s",
+			     inv->src->id, err_last());
+		goto cleanup;
+	}
+	if ((rc = gcp_key_parse(keytext.buf, keytext.len, "credentials.service_account_key", key)) < 0)
+		goto cleanup;
+	if ((rc = cloud_live_endpoint(inv, "token", token_url)) < 0)
+		goto cleanup;
+	if (!*token_url)
+		*token_url = GCP_TOKEN_URI;
+	/* The key file is outside data: its token_uri decides nothing. */
+	if (strcmp(key->token_uri, *token_url))
+		rc = err_set(ERR_DENIED, "source %s: the key's token_uri '%.200s' is not the token endpoint vetter uses (%s); "
+					 "the signed assertion is not sent there (name it in endpoints.token to trust it)",
+			     inv->src->id, key->token_uri, *token_url);
+cleanup:
+	if (keytext.len)
+		crypto_wipe(keytext.buf, keytext.len);
+	strbuf_release(&keytext);
 	return rc;
 }
 
@@ -279,7 +314,6 @@ static int gcp_collect(struct inventory *inv)
 {
 	const json_t *want = json_object_get(inv->src->doc, "projects"), *v;
 	struct gcp g = { { 0 }, NULL };
-	struct strbuf keytext = STRBUF_INIT;
 	json_t *projects = json_array(), *docs = NULL, *extra = NULL, *done = json_object();
 	struct gcp_set *s = NULL;
 	struct cloud_live l = { 0 };
@@ -287,29 +321,12 @@ static int gcp_collect(struct inventory *inv)
 	size_t i;
 	int rc, opened = 0;
 
-	strbuf_init(&keytext, 64 * 1024);
 	if (!projects || !done) {
 		rc = err_set(ERR_NOMEM, "out of memory");
 		goto cleanup;
 	}
-	if ((rc = engagement_credential(inv->eng, inv->src, "service_account_key", &keytext)) < 0) {
-		rc = err_set(rc == ERR_NOTFOUND ? ERR_USAGE : rc, "source %s: credentials.service_account_key: %s",
-			     inv->src->id, err_last());
+	if ((rc = gcp_key_from_source(inv, &g.key, &g.token_url)) < 0)
 		goto cleanup;
-	}
-	if ((rc = gcp_key_parse(keytext.buf, keytext.len, "credentials.service_account_key", &g.key)) < 0)
-		goto cleanup;
-	if ((rc = cloud_live_endpoint(inv, "token", &g.token_url)) < 0)
-		goto cleanup;
-	if (!g.token_url)
-		g.token_url = GCP_TOKEN_URI;
-	/* The key file is outside data: its token_uri decides nothing. */
-	if (strcmp(g.key.token_uri, g.token_url)) {
-		rc = err_set(ERR_DENIED, "source %s: the key's token_uri '%.200s' is not the token endpoint vetter uses (%s); "
-					 "the signed assertion is not sent there (name it in endpoints.token to trust it)",
-			     inv->src->id, g.key.token_uri, g.token_url);
-		goto cleanup;
-	}
 	if ((rc = gcp_set_new(&s)) < 0 || (rc = cloud_live_open(&l, inv, "gcp", gcp_token, &g)) < 0)
 		goto cleanup;
 	opened = 1;
@@ -355,9 +372,6 @@ cleanup:
 	json_decref(docs);
 	json_decref(extra);
 	json_decref(done);
-	if (keytext.len)
-		crypto_wipe(keytext.buf, keytext.len);
-	strbuf_release(&keytext);
 	return rc;
 }
 

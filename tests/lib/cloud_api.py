@@ -16,8 +16,8 @@ errors {"error": {"code", "message", "status"}}; aggregated lists keyed by zone 
 (../shared/data/azure), moved to the test's subscription; the rest are written here in the shape the
 APIs document.  Lists are cut in pages of --page items, whatever the client asks.
 
-The Azure token endpoint (POST /TENANT/oauth2/v2.0/token) checks the client credentials; the Google one
-(POST /google-token) checks the JWT's RS256 signature with --pubkey and its claims.  Every bearer token
+The Azure token endpoint (POST /TENANT/oauth2/v2.0/token) checks the client credentials; ACR's exchange (POST /oauth2/exchange)
+takes one of its Resource Manager tokens; the Google one (POST /google-token) checks the JWT's RS256 signature with --pubkey and its claims.  Every bearer token
 is checked on every API request (401 otherwise).
 
 --deny PATTERN       403 for requests whose path contains PATTERN, in that API's error format
@@ -308,6 +308,13 @@ class H(http.server.BaseHTTPRequestHandler):
                 else:
                     STATE["valid"].add(tok)
             return self.send(200, {"token_type": "Bearer", "expires_in": 3599, "ext_expires_in": 3599, "access_token": tok})
+        if path == "/oauth2/exchange":
+            # Azure Container Registry: an Entra ID token for Resource Manager becomes an ACR refresh token.
+            ok = (form.get("grant_type") == "access_token" and form.get("service") == "127.0.0.1:%d" % A["port"]
+                  and form.get("access_token") in STATE["valid"] and ".arm." in form.get("access_token", "") and form.get("tenant"))
+            if not ok:
+                return self.send(401, {"errors": [{"code": "UNAUTHORIZED", "message": "authentication required"}]})
+            return self.send(200, {"refresh_token": "acr-refresh-canary-%d" % len(STATE["valid"])})
         if path == "/google-token":
             try:
                 from cryptography.hazmat.primitives import hashes, serialization

@@ -11,7 +11,11 @@
 #include <string.h>
 
 #include "connectors/cloud_api.h"
+#include "connectors/connector.h"
+#include "core/engagement.h"
+#include "core/err.h"
 #include "core/jsonx.h"
+#include "scan/registry_source.h"
 #include "core/util.h"
 #include "th.h"
 #include "th_k8s.h"
@@ -466,6 +470,80 @@ START_TEST(next_links_off_the_resource_are_not_followed)
 }
 END_TEST
 
+
+START_TEST(registry_credentials_from_cloud_credentials)
+{
+	struct fx f;
+	struct strbuf token = STRBUF_INIT, host = STRBUF_INIT;
+	struct engagement *eng = NULL;
+	struct registry_cred cred;
+	json_t *log, *e;
+	char *p, *ca;
+	size_t i, n_exchange = 0;
+
+	fx_init(&f);
+	fx_start(&f, NULL);
+	strbuf_addf(&token, "https://127.0.0.1:%d/google-token", f.srv.port);
+	strbuf_addf(&host, "127.0.0.1:%d", f.srv.port);
+	fx_key(&f, token.buf);
+	p = th_k8s_join(f.k.eng, "engagement.yaml");
+	ca = th_k8s_join(f.k.eng, "ca.pem");
+	th_write_fmt(p,
+		     "name: R\nclient: T\nas_of: 2026-01-01\ncompanies:\n  - id: shop\n    name: Shop\n    role: target\n"
+		     "    sources:\n"
+		     "      - {type: registry, id: acr, host: \"%s\", flavour: acr, tenant: shop.onmicrosoft.com, ca_file: ca.pem,\n"
+		     "         endpoints: {login: \"https://%s\"}, credentials: {client_id: env:AZ_ID, client_secret: env:AZ_SECRET},\n"
+		     "         authorization: {by: A, scope: pull, date: 2026-01-01}}\n"
+		     "      - {type: registry, id: gar, host: \"%s\", flavour: gar, ca_file: ca.pem,\n"
+		     "         endpoints: {token: \"%s\"}, credentials: {service_account_key: file:sa.json},\n"
+		     "         authorization: {by: A, scope: pull, date: 2026-01-01}}\n"
+		     "      - {type: registry, id: acr-no-tenant, host: \"%s\", flavour: acr,\n"
+		     "         credentials: {client_id: env:AZ_ID, client_secret: env:AZ_SECRET},\n"
+		     "         authorization: {by: A, scope: pull, date: 2026-01-01}}\n",
+		     host.buf, host.buf, host.buf, token.buf, host.buf);
+	setenv("AZ_ID", "app-1", 1);
+	setenv("AZ_SECRET", SECRET, 1);
+	ck_assert_msg(engagement_load(&eng, p, connector_type_info) == 0, "%s", err_last());
+	/* ACR: Entra ID token, exchanged at the registry for a refresh token, used as the identity token. */
+	memset(&cred, 0, sizeof(cred));
+	ck_assert_msg(registry_acr_credentials(eng, engagement_source(eng, "acr"), host.buf, ca, &cred) == 0, "%s", err_last());
+	ck_assert_str_eq(cred.username, "00000000-0000-0000-0000-000000000000");
+	ck_assert_msg(util_has_prefix(cred.identity_token, "acr-refresh-canary-"), "%s", cred.identity_token);
+	ck_assert_ptr_null(cred.password);
+	registry_cred_release(&cred);
+	/* Artifact Registry and gcr.io: the service account's access token as the password of oauth2accesstoken. */
+	memset(&cred, 0, sizeof(cred));
+	ck_assert_msg(registry_gar_credentials(eng, engagement_source(eng, "gar"), host.buf, ca, &cred) == 0, "%s", err_last());
+	ck_assert_str_eq(cred.username, "oauth2accesstoken");
+	ck_assert_msg(util_has_prefix(cred.password, "ya29.fixture-"), "%s", cred.password);
+	registry_cred_release(&cred);
+	memset(&cred, 0, sizeof(cred));
+	ck_assert_int_eq(registry_acr_credentials(eng, engagement_source(eng, "acr-no-tenant"), host.buf, ca, &cred), ERR_USAGE);
+	ck_assert_str_eq(err_last(), "source 'acr-no-tenant': flavour acr needs 'tenant', the service principal's tenant");
+	/* The secret went to the token endpoint only; the registry got the Entra ID token. */
+	log = read_log(f.log);
+	ck_assert_int_eq(json_array_size(log), 3);
+	json_array_foreach(log, i, e) {
+		ck_assert_str_eq(jsonx_strz(e, "method"), "POST");
+		if (!strcmp(jsonx_strz(e, "path"), "/oauth2/exchange")) {
+			n_exchange++;
+			ck_assert(json_is_false(json_object_get(e, "secret_seen")));
+			th_k8s_assert_json(json_object_get(e, "form"), "[\"access_token\",\"grant_type\",\"service\",\"tenant\"]");
+		}
+	}
+	ck_assert_int_eq(n_exchange, 1);
+	json_decref(log);
+	engagement_free(eng);
+	unsetenv("AZ_ID");
+	unsetenv("AZ_SECRET");
+	free(p);
+	free(ca);
+	strbuf_release(&token);
+	strbuf_release(&host);
+	fx_free(&f);
+}
+END_TEST
+
 Suite *cloud_live_suite(void)
 {
 	Suite *s = suite_create("cloud_live");
@@ -477,6 +555,7 @@ Suite *cloud_live_suite(void)
 		tcase_add_test(tc, azure_and_gcp_live_end_to_end);
 		tcase_add_test(tc, hostile_token_endpoints_and_links_get_nothing);
 		tcase_add_test(tc, next_links_off_the_resource_are_not_followed);
+		tcase_add_test(tc, registry_credentials_from_cloud_credentials);
 	}
 	suite_add_tcase(s, tc);
 	return s;
