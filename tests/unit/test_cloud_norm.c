@@ -324,7 +324,11 @@ START_TEST(azure_joins_children_and_graph)
 		"]}\n"
 		"{\"@odata.context\": \"https://graph.microsoft.com/v1.0/$metadata#users\", \"value\": ["
 		"{\"id\": \"u1\", \"userPrincipalName\": \"eve_partner.example#EXT#@t.onmicrosoft.com\", \"userType\": \"Guest\", \"accountEnabled\": true},"
-		"{\"id\": \"u1\", \"userPrincipalName\": \"eve_partner.example#EXT#@t.onmicrosoft.com\", \"isMfaRegistered\": false, \"isAdmin\": true}]}\n";
+		"{\"id\": \"u1\", \"userPrincipalName\": \"eve_partner.example#EXT#@t.onmicrosoft.com\", \"isMfaRegistered\": false, \"isAdmin\": true}]}\n"
+		"{\"@odata.context\": \"https://graph.microsoft.com/v1.0/$metadata#identity/conditionalAccess/policies\", \"value\": ["
+		"{\"id\": \"ca1\", \"displayName\": \"Require MFA for admins\", \"state\": \"enabledForReportingButNotEnforced\","
+		" \"conditions\": {\"users\": {\"includeRoles\": [\"62e90394-69f5-4237-9190-012177145e10\"]}},"
+		" \"grantControls\": {\"operator\": \"OR\", \"builtInControls\": [\"mfa\"]}}]}\n";
 	struct azure_set *s = NULL;
 	json_t *docs = NULL;
 	const json_t *d;
@@ -346,7 +350,12 @@ START_TEST(azure_joins_children_and_graph)
 	d = doc_named(docs, "azure.entra.user", "eve_partner.example#EXT#@t.onmicrosoft.com");
 	ck_assert(json_is_true(json_object_get(d, "guest")));
 	ck_assert(json_is_false(json_object_get(d, "mfa_registered")));
-	ck_assert_int_eq(json_array_size(docs), 4);
+	ck_assert(json_is_true(json_object_get(d, "admin")));
+	/* A conditional access policy in report-only mode enforces nothing: its state says so. */
+	d = doc_named(docs, "azure.entra.conditional_access_policy", "Require MFA for admins");
+	ck_assert_str_eq(jsonx_strz(d, "state"), "enabledForReportingButNotEnforced");
+	assert_json(json_object_get(d, "grant_controls"), "{\"operator\": \"OR\", \"builtInControls\": [\"mfa\"]}");
+	ck_assert_int_eq(json_array_size(docs), 5);
 	json_decref(docs);
 	/* A refused listing makes the data set unreadable with the API's answer. */
 	ck_assert_int_eq(azure_set_mark(s, "/subscriptions/S1/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv", "keys",
