@@ -206,29 +206,36 @@ static int project(struct cloud_live *l, struct gcp_set *s, const char *pid, con
 		      { "gcp.sql.instances", "instances" },     { "gcp.logging.sinks", "sinks" },
 		      { "gcp.scc.findings", "findings" },       { NULL, NULL } };
 	json_t *args = json_pack("{s:s}", "project", pid), *items = NULL, *it;
-	struct strbuf pname = STRBUF_INIT, scope = STRBUF_INIT, name = STRBUF_INIT;
+	struct strbuf pname = STRBUF_INIT, scope = STRBUF_INIT, name = STRBUF_INIT, why = STRBUF_INIT;
 	size_t i;
-	int rc = 0;
+	int rc = 0, iam_rc;
 
 	strbuf_addf(&scope, "project %s", pid);
-	/* CAI names a project by its number. */
+	/* IAM policies, the project's and its resources'. */
+	items = json_array();
+	rc = cloud_live_get(l, "gcp.iam_policies", args, scope.buf, items);
+	if (cloud_live_fatal(rc))
+		goto cleanup;
+	iam_rc = rc;
+	if (rc < 0)
+		strbuf_addstr(&why, err_last());
+	/* CAI names a project by its number: the number listed, else the one its policy is under. */
 	if (jsonx_str(pdata, "projectNumber"))
 		strbuf_addf(&pname, "//cloudresourcemanager.googleapis.com/projects/%s", jsonx_str(pdata, "projectNumber"));
-	else
+	json_array_foreach(items, i, it)
+		if (!pname.len && !strcmp(jsonx_strz(it, "assetType"), "cloudresourcemanager.googleapis.com/Project") &&
+		    util_has_prefix(jsonx_strz(it, "resource"), "//cloudresourcemanager.googleapis.com/projects/"))
+			strbuf_addstr(&pname, jsonx_str(it, "resource"));
+	if (!pname.len)
 		strbuf_addf(&pname, "//cloudresourcemanager.googleapis.com/projects/%s", pid);
 	{
 		json_t *bare = pdata ? NULL : json_pack("{s:s}", "projectId", pid);
 
 		rc = add_asset(s, pname.buf, "cloudresourcemanager.googleapis.com/Project", pdata ? pdata : bare, NULL);
 		json_decref(bare);
-		if (rc < 0)
+		if (rc < 0 || (rc = gcp_set_mark(s, pname.buf, "iam", iam_rc < 0 ? why.buf : NULL)) < 0)
 			goto cleanup;
 	}
-	/* IAM policies, the project's and its resources'. */
-	items = json_array();
-	rc = cloud_live_get(l, "gcp.iam_policies", args, scope.buf, items);
-	if (cloud_live_fatal(rc) || (rc = gcp_set_mark(s, pname.buf, "iam", rc < 0 ? err_last() : NULL)) < 0)
-		goto cleanup;
 	json_array_foreach(items, i, it)
 		if (jsonx_str(it, "resource") && jsonx_str(it, "assetType") && json_is_object(json_object_get(it, "policy")) &&
 		    (rc = add_asset(s, jsonx_str(it, "resource"), jsonx_str(it, "assetType"), NULL, json_object_get(it, "policy"))) < 0)
@@ -307,6 +314,7 @@ cleanup:
 	strbuf_release(&pname);
 	strbuf_release(&scope);
 	strbuf_release(&name);
+	strbuf_release(&why);
 	return rc;
 }
 

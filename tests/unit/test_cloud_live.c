@@ -544,6 +544,46 @@ START_TEST(registry_credentials_from_cloud_credentials)
 }
 END_TEST
 
+START_TEST(gcp_projects_named_but_not_listable)
+{
+	struct fx f;
+	struct strbuf token = STRBUF_INIT;
+	struct th_result res;
+	json_t *t;
+	char *p;
+
+	fx_init(&f);
+	fx_start(&f, (const char *[]){ "--deny", "/cloudresourcemanager/", "--deny", "/securitycenter/", NULL });
+	strbuf_addf(&token, "https://127.0.0.1:%d/google-token", f.srv.port);
+	fx_key(&f, token.buf);
+	p = th_k8s_join(f.k.eng, "engagement.yaml");
+	th_write_fmt(p,
+		     "name: G\nclient: T\nas_of: 2026-01-01\ncompanies:\n  - id: shop\n    name: Shop\n    role: target\n"
+		     "    sources:\n      - type: gcp\n        id: gcp\n        projects: [shop-prod-4711]\n        ca_file: ca.pem\n"
+		     "        endpoints: {token: \"%s\", google: \"https://127.0.0.1:%d\"}\n"
+		     "        credentials: {service_account_key: file:sa.json}\n"
+		     "        authorization: {by: A. Consultant, scope: read-only audit, date: 2026-01-01}\n",
+		     token.buf, f.srv.port);
+	fx_run(&f, NULL, 3, &res);
+	th_result_release(&res);
+	t = tally(&f);
+	/* Without resourcemanager.projects.list the named project is read by id, and its IAM policy (named by the
+	 * project's number) is still the project's: one project, judged. */
+	ck_assert_ptr_nonnull(jsonx_str(t, "gap:gcp projects: gcp.projects"));
+	ck_assert_str_eq(jsonx_strz(t, "gap:gcp project shop-prod-4711: gcp.scc.findings"),
+			 "HTTP 403 PERMISSION_DENIED: The client 'app-1' does not have authorization to perform this read over "
+			 "scope '/securitycenter/v1/projects/shop-prod-4711/sources/-/findings'.");
+	ck_assert_int_eq(jsonx_int(t, "CIS-GCP-3.0-1.5", 0), 1);
+	ck_assert_int_eq(jsonx_int(json_object_get(json_object_get(t, "source:gcp"), "kinds"), "gcp.project", 0), 1);
+	ck_assert_int_eq(jsonx_int(json_object_get(json_object_get(t, "source:gcp"), "kinds"), "gcp.securitycenter.finding", 0),
+			 0);
+	json_decref(t);
+	free(p);
+	strbuf_release(&token);
+	fx_free(&f);
+}
+END_TEST
+
 Suite *cloud_live_suite(void)
 {
 	Suite *s = suite_create("cloud_live");
@@ -556,6 +596,7 @@ Suite *cloud_live_suite(void)
 		tcase_add_test(tc, hostile_token_endpoints_and_links_get_nothing);
 		tcase_add_test(tc, next_links_off_the_resource_are_not_followed);
 		tcase_add_test(tc, registry_credentials_from_cloud_credentials);
+		tcase_add_test(tc, gcp_projects_named_but_not_listable);
 	}
 	suite_add_tcase(s, tc);
 	return s;
