@@ -213,6 +213,7 @@ int azure_set_add(struct azure_set *s, const json_t *v, const char *name)
 	int rc;
 
 	if (json_is_array(v)) {
+		s->st.lists++;
 		json_array_foreach(v, i, item)
 			if ((rc = azure_set_add(s, item, name)) < 0)
 				return rc;

@@ -88,7 +88,9 @@ static int read_one(struct export *x, const char *path, const char *rel)
 			azure_set_stats(x->az, &after);
 		else
 			gcp_set_stats(x->gcp, &after);
-		if (rc == 0 && after.records == before.records)
+		/* An empty list is an answer (no such resources); an object that is none of the cloud's is not. */
+		if (rc == 0 && after.records == before.records && after.lists <= before.lists + 1 &&
+		    !(json_array_size(all) == 0 && memchr(buf.buf, '[', buf.len)))
 			rc = err_set(ERR_PARSE, "%s: %s", rel,
 				     x->az ? "no Azure resource (an object with id and type), subscription, or Microsoft Graph "
 					     "user or policy"

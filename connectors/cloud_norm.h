@@ -32,6 +32,7 @@
 struct cloud_stats {
 	size_t records;  /* records taken */
 	size_t skipped;  /* records of types not modelled, or malformed */
+	size_t lists;    /* list answers read ({"value": [...]}, {"data": [...]}, [...]), empty ones included */
 };
 
 /* ---- Azure ---- */

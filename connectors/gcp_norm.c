@@ -115,6 +115,7 @@ int gcp_set_add(struct gcp_set *s, const json_t *v, const char *name)
 	int rc;
 
 	if (json_is_array(v)) {
+		s->st.lists++;
 		json_array_foreach(v, i, item)
 			if ((rc = gcp_set_add(s, item, name)) < 0)
 				return rc;

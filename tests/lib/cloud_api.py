@@ -6,6 +6,7 @@ connector tests.
 usage: cloud_api.py --tls CERT KEY --log FILE [--data DIR] [--pubkey PEM] [--client-id ID]
                     [--client-secret S] [--page N] [--deny PATTERN]... [--throttle PATTERN]...
                     [--expire] [--token-redirect URL] [--nextlink-base URL] [--mode sink]
+       cloud_api.py --data DIR --dump OUT     (writes the Azure answers as export files and exits)
 
 Prints "PORT\n" once listening on 127.0.0.1, then serves until killed.
 
@@ -44,7 +45,7 @@ import ssl
 
 A = {"page": 2, "deny": [], "throttle": [], "expire": False, "token_redirect": None, "nextlink": None,
      "mode": "normal", "log": None, "data": None, "pubkey": None, "client_id": "app-1",
-     "client_secret": "s3cr3t-canary-Az", "port": 0}
+     "client_secret": "s3cr3t-canary-Az", "port": 0, "dump": None}
 LOCK = threading.Lock()
 STATE = {"throttled": set(), "arm_tokens": 0, "expired": set(), "valid": set()}
 
@@ -414,7 +415,7 @@ def main():
             A["token_redirect"] = v
         elif a == "--nextlink-base":
             A["nextlink"] = v
-        elif a in ("--log", "--data", "--pubkey", "--mode"):
+        elif a in ("--log", "--data", "--pubkey", "--mode", "--dump"):
             A[a[2:]] = v
         elif a == "--client-id":
             A["client_id"] = v
@@ -424,6 +425,13 @@ def main():
     global AZ, GO
     AZ = azure_data() if A["data"] else {}
     GO = google_data()
+    if A.get("dump"):
+        # The Azure answers as an export: one file per list, as `az rest` or an ARM GET would save them.
+        os.makedirs(A["dump"], exist_ok=True)
+        for n, (path, d) in enumerate(sorted(AZ.items())):
+            with open(os.path.join(A["dump"], "%03d.json" % n), "w") as f:
+                json.dump(d if isinstance(d, dict) else {"value": d}, f, indent=1)
+        return
     srv = S(("127.0.0.1", 0), H)
     A["port"] = srv.server_address[1]
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)

@@ -105,6 +105,10 @@ START_TEST(exports_yield_findings_of_both_packs)
 	free(p);
 	th_write((p = join(dir, "dr/az/broken.json")), "{\"value\": [\n{\"id\": 1,\n");
 	free(p);
+	th_write((p = join(dir, "dr/az/no-alerts.json")), "{\"value\": []}\n");
+	free(p);
+	th_write((p = join(dir, "dr/az/blank.json")), " \n");
+	free(p);
 	for (i = 0; gcp_files[i]; i++) {
 		struct strbuf rel = STRBUF_INIT, dst = STRBUF_INIT;
 
@@ -156,6 +160,9 @@ START_TEST(exports_yield_findings_of_both_packs)
 	ck_assert_str_eq(jsonx_strz(t, "gap:gcp export file dr/gcp/4-data.json"),
 			 "dr/gcp/4-data.json:409:1: '[' or '{' expected near ']'");
 	ck_assert_str_eq(jsonx_strz(t, "gap:gcp export file dr/missing.json"), "no such file or folder");
+	/* An empty list is an answer; a blank file is not. */
+	ck_assert_ptr_null(jsonx_str(t, "gap:azure export file dr/az/no-alerts.json"));
+	ck_assert_ptr_nonnull(jsonx_str(t, "gap:azure export file dr/az/blank.json"));
 	json_decref(t);
 	th_rm_rf(dir);
 	free(dir);
