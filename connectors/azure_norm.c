@@ -192,6 +192,11 @@ static int add_record(struct azure_set *s, const json_t *r)
 		lower(&l, jsonx_str(r, "subscriptionId"), 64);
 		json_object_set_new(s->subs, l.buf, json_pack("{s:o, s:o}", "name", cloud_str(r, "displayName"), "state",
 							      cloud_str(r, "state")));
+	} else if (jsonx_str(r, "cloudName") && jsonx_str(r, "tenantId") && !strchr(oid, '/')) {
+		/* `az account list`: the subscription id as "id", its name as "name". */
+		lower(&l, oid, 64);
+		json_object_set_new(s->subs, l.buf, json_pack("{s:o, s:o}", "name", cloud_str(r, "name"), "state",
+							      cloud_str(r, "state")));
 	} else if (jsonx_str(r, "userPrincipalName") && json_object_get(r, "isMfaRegistered")) {
 		json_object_set(s->mfa, oid, (json_t *)r);
 	} else if (jsonx_str(r, "userPrincipalName")) {

@@ -364,6 +364,18 @@ START_TEST(azure_joins_children_and_graph)
 	ck_assert_str_eq(jsonx_strz(json_object_get(doc_named(docs, "azure.keyvault.vault", "kv"), "unreadable"),
 				    "azure.keyvault.vaults"), "403 Forbidden");
 	json_decref(docs);
+	/* `az account list` names subscriptions its own way. */
+	{
+		static const char acct[] = "[{\"cloudName\": \"AzureCloud\", \"id\": \"7D1E3C52-0000-4c4c-9b9b-444455556666\", "
+					   "\"isDefault\": true, \"name\": \"shop-dev\", \"state\": \"Enabled\", \"tenantId\": \"t-1\", "
+					   "\"user\": {\"name\": \"a@b\", \"type\": \"user\"}}]";
+
+		ck_assert_msg(azure_set_add_text(s, acct, sizeof(acct) - 1, "accounts.json") == 0, "%s", err_last());
+		ck_assert_int_eq(azure_set_documents(s, &docs), 0);
+		d = doc_named(docs, "azure.subscription", "shop-dev");
+		ck_assert_str_eq(jsonx_strz(d, "subscription_id"), "7d1e3c52-0000-4c4c-9b9b-444455556666");
+		json_decref(docs);
+	}
 	ck_assert_int_eq(azure_set_add_text(s, "[1, \"x\", {\"a\": 1}]", 18, "bad.json"), ERR_PARSE);
 	ck_assert_int_eq(azure_set_add_text(s, "{\"id\": ", 7, "cut.json"), ERR_PARSE);
 	ck_assert_str_eq(err_last(), "cut.json:1:7: unexpected token near end of file");
