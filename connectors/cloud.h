@@ -22,6 +22,9 @@
 int cloud_write_documents(struct inventory *inv, const json_t *docs, const struct cloud_stats *cs, const json_t *extra,
 			  const char *mode);
 
+/* The assets alone (no coverage), counting them per kind into kinds (may be NULL): for sources that hold more. */
+int cloud_write_assets(struct inventory *inv, const json_t *docs, json_t *kinds);
+
 /* Keys every live cloud source takes (endpoints, ca_file, timeout, page limit). */
 #define CLOUD_LIVE_KEYS                                                                               \
 	{ "endpoints", SCH_OBJECT, 0, cloud_endpoint_keys, SCH_ANY, NULL },                          \
