@@ -199,6 +199,27 @@ def build_image(img, images_dir, layouts, cache, tmp):
     return "oci-dir:images/%s:%s" % (img["layout"], img["tag"])
 
 
+def push(spec, out, port, registry_dir):
+    """Push the images marked 'push' and point the engagement's files at the registry's port."""
+    n = 0
+    for img in spec["images"]:
+        if img.get("push"):
+            run(["skopeo", "copy", "--quiet", "--dest-tls-verify=false", "oci:%s:%s" % (os.path.join(out, "images", img["layout"]),
+                 img["tag"]), "docker://127.0.0.1:%d/%s" % (port, img["push"])])
+            n += 1
+    shutil.copyfile(os.path.join(registry_dir, "ca.pem"), os.path.join(out, "registry-ca.pem"))
+    for dirpath, _, files in os.walk(out):
+        for f in files:
+            if f.endswith((".yaml", ".yml", ".json")) and "images" not in os.path.relpath(dirpath, out).split(os.sep):
+                path = os.path.join(dirpath, f)
+                with open(path) as fh:
+                    text = fh.read()
+                if "@REGISTRY_PORT@" in text:
+                    with open(path, "w") as fh:
+                        fh.write(text.replace("@REGISTRY_PORT@", str(port)))
+    return n
+
+
 # Advisory ecosystems (OSV "ecosystem" before any ':') by package type, and the names a package is known by.
 ECOSYSTEMS = {"deb": "Debian", "apk": "Alpine", "rpm": "AlmaLinux", "npm": "npm", "pypi": "PyPI", "golang": "Go",
               "maven": "Maven"}
@@ -296,6 +317,8 @@ def main():
     ap.add_argument("--data")
     ap.add_argument("--vulndb")
     ap.add_argument("--cache", help="Go build cache (default: a folder under --out)")
+    ap.add_argument("--registry-port", type=int, help="push the images to the demo registry on this port")
+    ap.add_argument("--registry-dir", help="the demo registry's folder (its CA, ca.pem, is copied beside the engagement)")
     args = ap.parse_args()
     samples, out = os.path.abspath(args.samples), os.path.abspath(args.out)
     if os.path.exists(out):
@@ -312,6 +335,8 @@ def main():
         for layout in sorted({i["layout"] for i in spec["images"]}):
             run(["umoci", "gc", "--layout", os.path.join(out, "images", layout)])
         msg = "%d images built" % len(refs)
+        if args.registry_port:
+            msg += "; %d pushed to the demo registry" % push(spec, out, args.registry_port, args.registry_dir)
         if args.vetter and args.data and args.vulndb:
             n, c = build_vulndb(os.path.abspath(args.vetter), os.path.abspath(args.data), os.path.abspath(args.vulndb),
                                 out, refs, tmp)

@@ -3,6 +3,8 @@
 # state, then say where the report is.
 #
 #   out/engagement/   the engagement folder scripts/demo-build.py makes from samples/demo
+#   out/registry/     the demo registry (scripts/demo-registry.py: docker-registry on 127.0.0.1),
+#                     which runs while the engagement runs and stands in for both companies' registries
 #   out/vulndb.sqlite the demo advisory database, imported from the conformance data only
 #   out/              report.pdf, findings.json, findings.csv
 set -u
@@ -16,15 +18,29 @@ VULNDB="$OUT/vulndb.sqlite"
 [ -f "$ENG" ] && "$BIN" purge --yes --quiet "$ENG" >/dev/null 2>&1
 rm -rf "$OUT"
 mkdir -p "$OUT"
+python3 "$ROOT/scripts/demo-registry.py" "$OUT/registry" >"$OUT/registry.port" &
+regpid=$!
+trap 'kill $regpid 2>/dev/null; wait $regpid 2>/dev/null' EXIT
+trap 'exit 1' INT TERM
+i=0
+while [ ! -s "$OUT/registry.port" ] && kill -0 $regpid 2>/dev/null && [ $i -lt 200 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+PORT=$(cat "$OUT/registry.port" 2>/dev/null)
+if [ -z "$PORT" ]; then
+	echo "make demo: the demo registry did not start (see $OUT/registry/registry.log)" >&2
+	exit 1
+fi
 echo "Building the demo engagement (container images, advisory database) in $OUT/engagement ..."
 if [ -d "$DATA/osv" ] && [ -f "$DATA/debian12-osv/all.zip" ] && [ -f "$DATA/kev/known_exploited_vulnerabilities.json" ]; then
 	python3 "$ROOT/scripts/demo-build.py" --samples "$ROOT/samples/demo" --out "$OUT/engagement" \
-		--cache "$ROOT/build/demo-gocache" --vetter "$BIN" --data "$DATA" --vulndb "$VULNDB" || exit 1
+		--cache "$ROOT/build/demo-gocache" --registry-port "$PORT" --registry-dir "$OUT/registry" --vetter "$BIN" --data "$DATA" --vulndb "$VULNDB" || exit 1
 else
 	echo "make demo: no conformance data at $DATA (set VETTER_TESTDATA): the demo runs without an" >&2
 	echo "advisory database, so vulnerabilities are reported as not assessed." >&2
 	python3 "$ROOT/scripts/demo-build.py" --samples "$ROOT/samples/demo" --out "$OUT/engagement" \
-		--cache "$ROOT/build/demo-gocache" || exit 1
+		--cache "$ROOT/build/demo-gocache" --registry-port "$PORT" --registry-dir "$OUT/registry" || exit 1
 fi
 
 start=$(date +%s%N)

@@ -11,13 +11,15 @@
 #include "core/util.h"
 #include "th.h"
 
-static const char *const demo_tools[] = { "python3", "umoci", "rpmbuild", "rpm", "go", "openssl", NULL };
+static const char *const demo_tools[] = { "python3", "umoci", "rpmbuild", "rpm", "go", "openssl",
+					  "skopeo", "docker-registry", NULL };
 static const char *const demo_data[] = { "osv", "debian12-osv/all.zip", "kev/known_exploited_vulnerabilities.json",
 					 "cve5/cves", "vulnrichment", NULL };
 
 static char *built_root;   /* th_tmpdir of the build, removed at exit */
 static char *built_dir;    /* built_root/demo, NULL when the build failed */
 static char *built_vulndb; /* built_root/vulndb.sqlite, NULL without the data */
+static struct th_server registry; /* scripts/demo-registry.py, for the runner's life */
 
 int th_demo_have_tools(const char *test)
 {
@@ -57,17 +59,21 @@ static pid_t built_by; /* the runner: test processes forked from it inherit the 
 
 static void demo_remove(void)
 {
-	if (built_root && getpid() == built_by)
-		util_rm_rf(built_root);
+	if (!built_root || getpid() != built_by)
+		return;
+	th_server_stop(&registry);
+	util_rm_rf(built_root);
 }
 
 void th_demo_build(void)
 {
 	char *script = th_repo_path("scripts/demo-build.py"), *samples = th_repo_path("samples/demo");
 	char *cache = th_repo_path("build/demo-gocache"), *data = th_data_path("");
-	struct strbuf out = STRBUF_INIT, db = STRBUF_INIT;
+	char *regscript = th_repo_path("scripts/demo-registry.py");
+	struct strbuf out = STRBUF_INIT, db = STRBUF_INIT, regdir = STRBUF_INIT, port = STRBUF_INIT;
+	const char *regargv[] = { "python3", regscript, NULL, NULL };
 	struct th_result res;
-	const char *argv[16];
+	const char *argv[20];
 	size_t n = 0;
 
 	if (built_root)
@@ -77,8 +83,13 @@ void th_demo_build(void)
 	atexit(demo_remove);
 	strbuf_addf(&out, "%s/demo", built_root);
 	strbuf_addf(&db, "%s/vulndb.sqlite", built_root);
+	strbuf_addf(&regdir, "%s/registry", built_root);
+	regargv[2] = regdir.buf;
+	th_server_start(&registry, regargv);
+	strbuf_addf(&port, "%d", registry.port);
 	argv[n++] = "python3", argv[n++] = script, argv[n++] = "--samples", argv[n++] = samples;
 	argv[n++] = "--out", argv[n++] = out.buf, argv[n++] = "--cache", argv[n++] = cache;
+	argv[n++] = "--registry-port", argv[n++] = port.buf, argv[n++] = "--registry-dir", argv[n++] = regdir.buf;
 	if (data_present()) {
 		argv[n++] = "--vetter", argv[n++] = th_vetter_bin(), argv[n++] = "--data", argv[n++] = data;
 		argv[n++] = "--vulndb", argv[n++] = db.buf;
@@ -90,14 +101,21 @@ void th_demo_build(void)
 			res.err.buf);
 	} else {
 		built_dir = strbuf_detach(&out, NULL);
-		if (n > 8)
+		if (n > 12)
 			built_vulndb = strbuf_detach(&db, NULL);
 	}
 	th_result_release(&res);
 cleanup:
 	strbuf_release(&out);
 	strbuf_release(&db);
-	free(script), free(samples), free(cache), free(data);
+	strbuf_release(&regdir);
+	strbuf_release(&port);
+	free(script), free(samples), free(cache), free(data), free(regscript);
+}
+
+int th_demo_port(void)
+{
+	return registry.port;
 }
 
 const char *th_demo_vulndb(void)

@@ -3,7 +3,9 @@
  * samples/demo plus its container images, and its advisory database when the
  * conformance data is there), built once per test run by whichever suite asks
  * first, from an unchecked fixture (in the runner process), and removed when
- * the runner exits.
+ * the runner exits.  The demo registry (scripts/demo-registry.py) runs as long
+ * as the runner: the engagement's registry sources and Kubernetes exports name
+ * registry.heron.localhost:PORT and registry.kestrel.localhost:PORT.
  */
 #ifndef VETTER_TH_DEMO_H
 #define VETTER_TH_DEMO_H
@@ -15,6 +17,8 @@ int th_demo_have_data(const char *test);
 
 /* The unchecked fixture: build unless built (a failure is printed; th_demo_copy then fails the test). */
 void th_demo_build(void);
+/* The demo registry's port. */
+int th_demo_port(void);
 /* The demo advisory database, or NULL when the data was missing. */
 const char *th_demo_vulndb(void);
 /* A fresh folder holding a copy of the built engagement folder as DIR/demo; caller frees and th_rm_rf's. */

@@ -8,6 +8,7 @@
  * finding is a real record of ../shared/data.
  */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,12 +17,17 @@
 #include "th.h"
 #include "th_demo.h"
 
-#define PAY "oci-dir:images/kestrel:payments-api-3.2.0"
-#define LEDGER "oci-dir:images/kestrel:ledger-admin-1.0.7"
-#define WEB "oci-dir:images/kestrel:checkout-web-5.4.0"
-#define API "oci-dir:images/heron:tracking-api-2.7.1"
-#define BATCH "oci-dir:images/heron:batch-runner-1.9.0"
-#define GW "oci-dir:images/heron:edge-gateway-0.14.2"
+/* The images that run, as the clusters name them (the demo registry's port in the middle). */
+enum { PAY, LEDGER, WEB, API, BATCH, GW, NIMG };
+static const char *const img_fmt[NIMG] = {
+	"registry:registry.kestrel.localhost:%d/kestrel/payments/api:3.2.0",
+	"registry:registry.kestrel.localhost:%d/kestrel/ledger/admin:1.0.7",
+	"registry:registry.kestrel.localhost:%d/kestrel/checkout/web:5.4.0",
+	"registry:registry.heron.localhost:%d/heron/tracking/api:2.7.1",
+	"registry:registry.heron.localhost:%d/heron/data/batch-runner:1.9.0",
+	"registry:registry.heron.localhost:%d/heron/platform/edge-gateway:0.14.2",
+};
+static char img[NIMG][160];
 
 /* The start of every PKCS#8 P-256 private key's base64 body: never in anything written. */
 #define EC_KEY_BODY "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg"
@@ -90,6 +96,14 @@ static const char *kev_cve_on(json_t *f, const char *asset)
 	return NULL;
 }
 
+/* The assets an open misconfiguration of this rule is about. */
+static const char *failing(json_t *f, const char *rule)
+{
+	if (strcmp(jsonx_strz(f, "kind"), "misconfiguration") || strcmp(jsonx_strz(f, "rule"), rule))
+		return NULL;
+	return jsonx_str(json_object_get(f, "asset"), "key");
+}
+
 static size_t count_kind_on(json_t *doc, const char *kind, const char *asset)
 {
 	json_t *f;
@@ -112,7 +126,8 @@ static size_t count_kind_on(json_t *doc, const char *kind, const char *asset)
 START_TEST(demo_estate_facts)
 {
 	static const struct {
-		const char *asset, *rule, *pkg, *kev_cve, *fixed;
+		int asset;
+		const char *rule, *pkg, *kev_cve, *fixed;
 	} want[] = {
 		{ PAY, "DEBIAN-CVE-2025-24813", "tomcat10", "CVE-2025-24813", "10.1.34-1~deb12u1" },
 		{ PAY, "DEBIAN-CVE-2023-4911", "libc6", "CVE-2023-4911", "2.36-9+deb12u3" },
@@ -127,7 +142,7 @@ START_TEST(demo_estate_facts)
 		{ BATCH, "ALSA-2023:3722", "openssl-libs", NULL, "1:3.0.7-16.el9_2" },
 	};
 	static const struct {
-		const char *asset;
+		int asset;
 		size_t vulns;
 	} counts[] = { { PAY, 395 }, { LEDGER, 585 }, { WEB, 5 }, { API, 115 }, { BATCH, 9 }, { GW, 4 } };
 	char *dir = th_demo_copy(), *eng = path_in(dir, "demo/engagement.yaml"), *out = path_in(dir, "out");
@@ -140,16 +155,18 @@ START_TEST(demo_estate_facts)
 	size_t i;
 
 	ck_assert_ptr_nonnull(th_demo_vulndb());
+	for (i = 0; i < NIMG; i++)
+		snprintf(img[i], sizeof(img[i]), img_fmt[i], th_demo_port());
 	th_vetter(&res, NULL, "run", eng, "--out", out, "--vulndb", th_demo_vulndb(), NULL);
-	th_assert_status(&res, 3); /* a coverage gap: the legacy image */
+	th_assert_status(&res, 3); /* coverage gaps: the legacy image, running images missing from the registries */
 	th_result_release(&res);
 	th_read(json, &text);
 	ck_assert_int_eq(jsonx_parse(text.buf, text.len, json, &doc), 0);
 	ck_assert_ptr_null(strstr(text.buf, EC_KEY_BODY));
 
 	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
-		f = find_vuln(doc, want[i].asset, want[i].rule, want[i].pkg);
-		ck_assert_msg(f != NULL, "%s: no %s in %s", want[i].asset, want[i].rule, want[i].pkg);
+		f = find_vuln(doc, img[want[i].asset], want[i].rule, want[i].pkg);
+		ck_assert_msg(f != NULL, "%s: no %s in %s", img[want[i].asset], want[i].rule, want[i].pkg);
 		ck_assert_str_eq(jsonx_strz(f, "fixed"), want[i].fixed);
 		ck_assert_str_eq(jsonx_strz(f, "status"), "open");
 		if (want[i].kev_cve) {
@@ -160,26 +177,42 @@ START_TEST(demo_estate_facts)
 		}
 	}
 	for (i = 0; i < sizeof(counts) / sizeof(counts[0]); i++)
-		ck_assert_msg(count_kind_on(doc, "vulnerability", counts[i].asset) == counts[i].vulns, "%s: %zu, expected %zu",
-			      counts[i].asset, count_kind_on(doc, "vulnerability", counts[i].asset), counts[i].vulns);
+		ck_assert_msg(count_kind_on(doc, "vulnerability", img[counts[i].asset]) == counts[i].vulns,
+			      "%s: %zu, expected %zu", img[counts[i].asset],
+			      count_kind_on(doc, "vulnerability", img[counts[i].asset]), counts[i].vulns);
 	/* CISA KEV: exactly these CVEs, on exactly these images. */
-	EXPECT_SET(doc, kev_cve_on, PAY,
+	EXPECT_SET(doc, kev_cve_on, img[PAY],
 		   "CVE-2023-44487,CVE-2023-4863,CVE-2023-4911,CVE-2025-24813,CVE-2025-27363,CVE-2025-48384");
-	EXPECT_SET(doc, kev_cve_on, LEDGER, "CVE-2012-1823,CVE-2023-44487,CVE-2023-4911,CVE-2024-38475,CVE-2024-4577");
-	EXPECT_SET(doc, kev_cve_on, WEB, "");
-	EXPECT_SET(doc, kev_cve_on, API, "");
+	EXPECT_SET(doc, kev_cve_on, img[LEDGER], "CVE-2012-1823,CVE-2023-44487,CVE-2023-4911,CVE-2024-38475,CVE-2024-4577");
+	EXPECT_SET(doc, kev_cve_on, img[WEB], "");
+	EXPECT_SET(doc, kev_cve_on, img[API], "");
 
 	/* The signing key: deleted by a later layer, still in the image, never shown. */
 	ck_assert_uint_eq(count_kind_on(doc, "secret", NULL), 1);
 	json_array_foreach(json_object_get(doc, "findings"), i, f)
 		if (!strcmp(jsonx_strz(f, "kind"), "secret"))
 			secret = f;
-	ck_assert_str_eq(jsonx_strz(json_object_get(secret, "asset"), "key"), PAY);
+	ck_assert_str_eq(jsonx_strz(json_object_get(secret, "asset"), "key"), img[PAY]);
 	ck_assert_str_eq(jsonx_strz(secret, "presence"), "removed-but-recoverable");
 	ck_assert_str_eq(jsonx_strz(secret, "rule"), "secret:private-key");
 	ck_assert_str_eq(jsonx_strz(json_object_get(secret, "secret"), "path"), "opt/payments/keys/settlement-signing.key");
 	ck_assert_str_eq(jsonx_strz(json_object_get(secret, "secret"), "redacted"), "-----BEGIN PRIVATE KEY----- ****");
 	ck_assert(json_is_true(json_object_get(json_object_get(secret, "secret"), "removed")));
+
+	/* Privileged containers and internet-facing load balancers open to everyone, in both clusters. */
+	EXPECT_SET(doc, failing, "CIS-K8S-1.10-5.2.2",
+		   "heron-prod-eu/DaemonSet/security/falco,heron-prod-eu/DaemonSet/security/falcon-sensor,"
+		   "kestrel-prod/DaemonSet/monitoring/datadog-agent,kestrel-prod/DaemonSet/ops/falcon-sensor,"
+		   "kestrel-prod/Deployment/default/debug-shell,kestrel-prod/Deployment/ledger/ledger-admin,"
+		   "kestrel-prod/StatefulSet/ci/jenkins,kestrel-prod/StatefulSet/ops/elasticsearch");
+	EXPECT_SET(doc, failing, "NSA-K8S-1.2-LOADBALANCER-SOURCES",
+		   "heron-prod-eu/Service/ingress-nginx/ingress-nginx-controller,kestrel-prod/Service/checkout/checkout-web,"
+		   "kestrel-prod/Service/checkout/merchant-dashboard,kestrel-prod/Service/ci/jenkins,"
+		   "kestrel-prod/Service/ledger/php-myadmin,kestrel-prod/Service/payments/rabbitmq");
+	EXPECT_SET(doc, failing, "NSA-K8S-1.2-NODEPORT",
+		   "kestrel-prod/Service/ledger/ledger-admin,kestrel-prod/Service/monitoring/grafana");
+	EXPECT_SET(doc, failing, "NSA-K8S-1.2-INGRESS-TLS",
+		   "kestrel-prod/Ingress/ops/kibana,kestrel-prod/Ingress/payments/payments-api");
 
 	strbuf_reset(&text);
 	th_read(csv, &text);
