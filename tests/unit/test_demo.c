@@ -99,9 +99,26 @@ static const char *kev_cve_on(json_t *f, const char *asset)
 /* The assets an open misconfiguration of this rule is about. */
 static const char *failing(json_t *f, const char *rule)
 {
-	if (strcmp(jsonx_strz(f, "kind"), "misconfiguration") || strcmp(jsonx_strz(f, "rule"), rule))
+	if (strcmp(jsonx_strz(f, "kind"), "misconfiguration") || strcmp(jsonx_strz(f, "rule"), rule) ||
+	    strcmp(jsonx_strz(f, "status"), "open"))
 		return NULL;
 	return jsonx_str(json_object_get(f, "asset"), "key");
+}
+
+/* The same, waived by samples/demo/waivers.yaml. */
+static const char *waived(json_t *f, const char *rule)
+{
+	if (strcmp(jsonx_strz(f, "kind"), "misconfiguration") || strcmp(jsonx_strz(f, "rule"), rule) ||
+	    strcmp(jsonx_strz(f, "status"), "waived"))
+		return NULL;
+	return jsonx_str(json_object_get(f, "asset"), "key");
+}
+
+/* Companies with an expired waiver. */
+static const char *expired_waiver(json_t *f, const char *unused)
+{
+	(void)unused;
+	return strcmp(jsonx_strz(f, "rule"), "WAIVER-EXPIRED") ? NULL : jsonx_str(f, "company");
 }
 
 static size_t count_kind_on(json_t *doc, const char *kind, const char *asset)
@@ -201,10 +218,13 @@ START_TEST(demo_estate_facts)
 
 	/* Privileged containers and internet-facing load balancers open to everyone, in both clusters. */
 	EXPECT_SET(doc, failing, "CIS-K8S-1.10-5.2.2",
-		   "heron-prod-eu/DaemonSet/security/falco,heron-prod-eu/DaemonSet/security/falcon-sensor,"
 		   "kestrel-prod/DaemonSet/monitoring/datadog-agent,kestrel-prod/DaemonSet/ops/falcon-sensor,"
 		   "kestrel-prod/Deployment/default/debug-shell,kestrel-prod/Deployment/ledger/ledger-admin,"
 		   "kestrel-prod/StatefulSet/ci/jenkins,kestrel-prod/StatefulSet/ops/elasticsearch");
+	/* Heron's security agents are privileged under a waiver; Kestrel's debug pod's waiver has expired. */
+	EXPECT_SET(doc, waived, "CIS-K8S-1.10-5.2.2",
+		   "heron-prod-eu/DaemonSet/security/falco,heron-prod-eu/DaemonSet/security/falcon-sensor");
+	EXPECT_SET(doc, expired_waiver, "WAIVER-EXPIRED", "kestrel");
 	EXPECT_SET(doc, failing, "NSA-K8S-1.2-LOADBALANCER-SOURCES",
 		   "heron-prod-eu/Service/ingress-nginx/ingress-nginx-controller,kestrel-prod/Service/checkout/checkout-web,"
 		   "kestrel-prod/Service/checkout/merchant-dashboard,kestrel-prod/Service/ci/jenkins,"
