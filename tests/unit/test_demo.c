@@ -180,6 +180,11 @@ START_TEST(demo_estate_facts)
 	th_read(json, &text);
 	ck_assert_int_eq(jsonx_parse(text.buf, text.len, json, &doc), 0);
 	ck_assert_ptr_null(strstr(text.buf, EC_KEY_BODY));
+	/* Both clusters, both registries (authorised, read-only) and the data-room archive were read. */
+	ck_assert_uint_eq(json_array_size(json_object_get(doc, "sources")), 5);
+	json_array_foreach(json_object_get(doc, "sources"), i, f)
+		ck_assert_msg(!strcmp(jsonx_strz(f, "status"), "done"), "source %s: %s", jsonx_strz(f, "id"),
+			      jsonx_strz(f, "status"));
 
 	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
 		f = find_vuln(doc, img[want[i].asset], want[i].rule, want[i].pkg);
