@@ -117,6 +117,29 @@ const struct command commands[] = {
 	  "\n"
 	  "Exit codes: 0 done, 2 a vector given as an argument is invalid (the others are\n"
 	  "still scored) or bad command line, 4 standard input unreadable.\n" },
+	{ "debug", cmd_debug, "tools for debugging vetter's requests (sigv4)",
+	  "usage: vetter debug sigv4 --context FILE [--presign]\n"
+	  "                   [--print canonical-request|string-to-sign|signature|signed-request] REQUEST_FILE\n"
+	  "\n"
+	  "Signs the raw HTTP request in REQUEST_FILE (a request line, 'Name:value' header\n"
+	  "lines, a blank line and the body, as the AWS SigV4 test suites write them) with\n"
+	  "AWS Signature Version 4 and prints one step of the signing, to compare with what\n"
+	  "AWS says it expected when it answers SignatureDoesNotMatch.\n"
+	  "\n"
+	  "  --context FILE     JSON: credentials {access_key_id, secret_access_key,\n"
+	  "                     session_token}, region, service, timestamp (ISO 8601 UTC,\n"
+	  "                     e.g. 2015-08-30T12:36:00Z), normalize (path normalisation),\n"
+	  "                     sign_body (sign x-amz-content-sha256), expiration_in_seconds\n"
+	  "                     (presigning, default 3600); optional omit_session_token\n"
+	  "                     (add the token after signing) and double_uri_encode.\n"
+	  "                     Service s3 defaults to no normalisation, no double encoding\n"
+	  "                     and a signed payload hash, as S3 wants.\n"
+	  "  --presign          sign in the query string (a presigned URL) instead of the\n"
+	  "                     Authorization header\n"
+	  "  --print WHAT       canonical-request, string-to-sign, signature (lowercase hex)\n"
+	  "                     or signed-request (default)\n"
+	  "\n"
+	  "Exit codes: 0 signed, 2 bad command line, context or request file.\n" },
 	{ "version", cmd_version, "print the version", "usage: vetter version\n" },
 	{ "help", cmd_help_cmd, "list the commands, or explain one", "usage: vetter help [COMMAND]\n" },
 	{ NULL, NULL, NULL, NULL },

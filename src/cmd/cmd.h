@@ -39,6 +39,7 @@ int cmd_sbom(int argc, char **argv);
 int cmd_inventory(int argc, char **argv);
 int cmd_vercmp(int argc, char **argv);
 int cmd_cvss(int argc, char **argv);
+int cmd_debug(int argc, char **argv);
 
 /* Print err_last() as "vetter: error: ..." and return code. */
 int cmd_fail(int code);
