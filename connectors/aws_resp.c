@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -442,6 +443,109 @@ int aws_resp_json(const char *body, size_t len, json_t **out)
 		return err_set(ERR_PARSE, "JSON response is not an object");
 	}
 	return 0;
+}
+
+int aws_resp_epoch_iso(double epoch, struct strbuf *out)
+{
+	double whole = floor(epoch);
+	long micro = lround((epoch - whole) * 1e6);
+	time_t t;
+	struct tm tm;
+	char buf[40];
+
+	if (!isfinite(epoch) || epoch < -62135596800.0 || epoch > 253402300799.0)
+		return err_set(ERR_PARSE, "timestamp %g out of range", epoch);
+	if (micro >= 1000000) {
+		whole += 1;
+		micro = 0;
+	}
+	t = (time_t)whole;
+	gmtime_r(&t, &tm);
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+	if (micro)
+		return strbuf_addf(out, "%s.%06ld+00:00", buf, micro);
+	return strbuf_addf(out, "%s+00:00", buf);
+}
+
+static int cli_conv(const char *ref, json_t *v, int depth, json_t **out)
+{
+	const json_t *sh, *m;
+	json_t *o, *x, *c;
+	const char *key;
+	size_t i;
+	int rc = 0;
+
+	*out = NULL;
+	if (depth > XML_MAX_DEPTH)
+		return err_set(ERR_LIMIT, "JSON nested deeper than %d levels", XML_MAX_DEPTH);
+	if (ref[0] == 't' && !ref[1] && json_is_number(v)) {
+		struct strbuf s = STRBUF_INIT;
+
+		if ((rc = aws_resp_epoch_iso(json_number_value(v), &s)) == 0 && !(*out = json_string(s.buf)))
+			rc = err_set(ERR_NOMEM, "out of memory");
+		strbuf_release(&s);
+		return rc;
+	}
+	sh = ref[1] ? shape(ref) : NULL;
+	if (sh && json_object_get(sh, "S") && json_is_object(v)) {
+		if (!(o = json_object()))
+			return err_set(ERR_NOMEM, "out of memory");
+		json_array_foreach(json_object_get(sh, "S"), i, m) {
+			const char *name = json_string_value(json_array_get(m, 0));
+			const char *mref = json_string_value(json_array_get(m, 1));
+			const char *wname = json_string_value(json_array_get(m, 2));
+
+			if (!name || !mref || !wname || !(x = json_object_get(v, wname)))
+				continue;
+			if ((rc = cli_conv(mref, x, depth + 1, &c)) < 0 || json_object_set_new(o, name, c) < 0) {
+				json_decref(o);
+				return rc < 0 ? rc : err_set(ERR_NOMEM, "out of memory");
+			}
+		}
+		*out = o;
+		return 0;
+	}
+	if (sh && json_object_get(sh, "L") && json_is_array(v)) {
+		if (!(o = json_array()))
+			return err_set(ERR_NOMEM, "out of memory");
+		json_array_foreach(v, i, x) {
+			if ((rc = cli_conv(jsonx_strz(sh, "L"), x, depth + 1, &c)) < 0 || json_array_append_new(o, c) < 0) {
+				json_decref(o);
+				return rc < 0 ? rc : err_set(ERR_NOMEM, "out of memory");
+			}
+		}
+		*out = o;
+		return 0;
+	}
+	if (sh && json_object_get(sh, "M") && json_is_object(v)) {
+		const char *vref = json_string_value(json_array_get(json_object_get(sh, "M"), 1));
+
+		if (!(o = json_object()))
+			return err_set(ERR_NOMEM, "out of memory");
+		json_object_foreach(v, key, x) {
+			if ((rc = cli_conv(vref ? vref : "*", x, depth + 1, &c)) < 0 || json_object_set_new(o, key, c) < 0) {
+				json_decref(o);
+				return rc < 0 ? rc : err_set(ERR_NOMEM, "out of memory");
+			}
+		}
+		*out = o;
+		return 0;
+	}
+	/* Copied as it comes ("*", scalars, or a value not of the modelled type). */
+	*out = json_incref(v);
+	return 0;
+}
+
+int aws_resp_cli_json(const char *service, const char *action, json_t *wire, json_t **out)
+{
+	const json_t *op = aws_model_op(service, action);
+	const char *ref = jsonx_str(op, "out");
+
+	if (!ref) {
+		*out = json_incref(wire);
+		return 0;
+	}
+	return cli_conv(ref, wire, 0, out);
 }
 
 /* "aws.protocoltests#AccessDenied:http://..." -> "AccessDenied" */

@@ -36,6 +36,16 @@ int aws_resp_xml(const char *service, const char *action, const char *body, size
 int aws_resp_json(const char *body, size_t len, json_t **out);
 
 /*
+ * The CLI's form of a JSON-protocol response of service:action: members
+ * renamed from their wire names (GuardDuty's camelCase), epoch timestamps
+ * as ISO 8601.  Operations without a model entry are copied as they are.
+ */
+int aws_resp_cli_json(const char *service, const char *action, json_t *wire, json_t **out);
+
+/* Epoch seconds as the CLI prints a timestamp: 2019-07-08T14:52:53[.123000]+00:00. */
+int aws_resp_epoch_iso(double epoch, struct strbuf *out);
+
+/*
  * The error code and message of an error response.  error_type is the
  * x-amzn-ErrorType header's value or NULL.  code gets "" when none is found.
  */

@@ -3,9 +3,13 @@
 #include <string.h>
 
 extern const struct connector connector_images;
+extern const struct connector connector_aws;
+extern const struct connector connector_aws_export;
 
 static const struct connector *const connectors[] = {
 	&connector_images,
+	&connector_aws,
+	&connector_aws_export,
 };
 
 const struct connector *connector_at(size_t i)

@@ -40,6 +40,26 @@ OPS = {
     "cloudwatch": ["DescribeAlarms"],
 }
 
+# JSON protocols: the wire already is JSON, but GuardDuty names its members
+# differently on the wire (camelCase) than the CLI prints them, and timestamps
+# travel as epoch seconds where the CLI prints ISO 8601.  Only shapes that
+# rename or hold a timestamp are kept; the rest is copied as it comes ("*").
+OPS_JSON = {
+    "organizations": ["DescribeOrganization", "ListAccounts"],
+    "cloudtrail": ["DescribeTrails", "GetTrailStatus", "GetEventSelectors"],
+    "logs": ["DescribeMetricFilters"],
+    "kms": ["ListKeys", "DescribeKey", "GetKeyRotationStatus", "ListAliases"],
+    "eks": ["ListClusters", "DescribeCluster"],
+    "ecr": ["DescribeRepositories", "GetRegistryScanningConfiguration", "DescribeImages", "GetAuthorizationToken"],
+    "guardduty": ["ListDetectors", "GetDetector", "ListFindings", "GetFindings"],
+    "securityhub": ["DescribeHub", "GetFindings"],
+    "accessanalyzer": ["ListAnalyzers"],
+    "config": ["DescribeConfigurationRecorders", "DescribeConfigurationRecorderStatus", "DescribeDeliveryChannels"],
+    "account": ["GetAlternateContact"],
+    "efs": ["DescribeFileSystems"],
+    "macie2": ["GetMacieSession"],
+}
+
 SCALARS = {"string": "s", "character": "s", "integer": "i", "long": "i", "short": "i", "byte": "i",
            "float": "f", "double": "f", "boolean": "b", "timestamp": "t", "blob": "B", "bigdecimal": "f",
            "biginteger": "i"}
@@ -116,6 +136,65 @@ def main():
                     entry["payload_type"] = shapes[pref["shape"]]["type"]
             if service == "s3" and op == "GetBucketLocation":
                 entry["root_text"] = "LocationConstraint"
+            ops_out["%s:%s" % (service, op)] = entry
+    for service in sorted(OPS_JSON):
+        model = load(service)
+        shapes = model["shapes"]
+        memo = {}
+
+        def interesting(name, stack=()):
+            if name in memo:
+                return memo[name]
+            if name in stack:
+                return False
+            s = shapes[name]
+            stack = stack + (name,)
+            r = False
+            if s["type"] == "timestamp":
+                r = True
+            elif s["type"] == "structure":
+                for mname, mref in s.get("members", {}).items():
+                    if mref.get("location"):
+                        continue
+                    if mref.get("locationName", mname) != mname or interesting(mref["shape"], stack):
+                        r = True
+            elif s["type"] == "list":
+                r = interesting(s["member"]["shape"], stack)
+            elif s["type"] == "map":
+                r = interesting(s["value"]["shape"], stack)
+            memo[name] = r
+            return r
+
+        def jref(name, seen):
+            s = shapes[name]
+            if not interesting(name):
+                return "*"
+            if s["type"] == "timestamp":
+                return "t"
+            key = "%s:%s" % (service, name)
+            if key in seen:
+                return key
+            seen.add(key)
+            if s["type"] == "structure":
+                members = []
+                for mname in sorted(s.get("members", {})):
+                    mref = s["members"][mname]
+                    if mref.get("location"):
+                        continue
+                    members.append([mname, jref(mref["shape"], seen), mref.get("locationName", mname)])
+                shapes_out[key] = {"S": members}
+            elif s["type"] == "list":
+                shapes_out[key] = {"L": jref(s["member"]["shape"], seen)}
+            elif s["type"] == "map":
+                shapes_out[key] = {"M": ["s", jref(s["value"]["shape"], seen)]}
+            return key
+
+        seen = set()
+        for op in OPS_JSON[service]:
+            o = model["operations"][op]
+            entry = {"protocol": model["metadata"]["protocol"]}
+            if "output" in o:
+                entry["out"] = jref(o["output"]["shape"], seen)
             ops_out["%s:%s" % (service, op)] = entry
     doc = json.dumps({"ops": ops_out, "shapes": shapes_out}, sort_keys=True, separators=(",", ":"))
     w = sys.stdout.write
