@@ -88,8 +88,9 @@ static const struct aws_call calls[] = {
 	  "list-open-id-connect-providers", NULL, 0),
 
 	/* Account contacts (CIS 1.2) */
-	RJ("account", "GetAlternateContact", "POST", "/getAlternateContact", "{\"AlternateContactType\":\"SECURITY\"}",
-	   NULL, NULL, "aws.account.security_contact", "get-alternate-contact", "ResourceNotFoundException", 0),
+	{ "account", "GetAlternateContact", AWS_REST_JSON, "POST", "/getAlternateContact",
+	  "{\"AlternateContactType\":\"{AlternateContactType}\"}", AWS_GLOBAL, NULL, NULL, NULL, "aws.account.security_contact",
+	  "get-alternate-contact", "ResourceNotFoundException", 0 },
 
 	/* EC2 and VPC */
 	E0("DescribeRegions", "AllRegions=true", "aws.ec2.regions", "describe-regions", 0),

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "aws_norm_int.h"
 #include "aws_resp.h"
@@ -192,7 +193,11 @@ int norm_asset(struct norm *n, const char *asset_kind, const char *doc_kind, con
 	size_t i;
 	int rc = 0;
 
-	if (!doc || !collected || !unreadable) {
+	if (!doc) {
+		rc = err_set(ERR_INVALID, "cannot build the document of %s %s", asset_kind, key);
+		goto cleanup;
+	}
+	if (!collected || !unreadable) {
 		rc = err_set(ERR_NOMEM, "out of memory");
 		goto cleanup;
 	}
@@ -342,25 +347,27 @@ json_t *norm_policy_doc(const json_t *v)
 
 json_t *norm_time(const json_t *v)
 {
-	struct strbuf s = STRBUF_INIT;
-	json_t *out = NULL;
-	char buf[64];
-	size_t i;
+	int64_t t;
+	double secs;
+	time_t tt;
+	struct tm tm;
+	char buf[32];
 
+	/* One form for every source: the CLI's "2023-03-09 10:41:45+00:00", the wire's
+	 * "2023-03-09T10:41:45.000Z", JSON protocols' epoch seconds -> "2023-03-09T10:41:45Z". */
 	if (json_is_number(v)) {
-		if (aws_resp_epoch_iso(json_number_value(v), &s) == 0)
-			out = json_string(s.buf);
-		strbuf_release(&s);
+		secs = json_number_value(v);
+		if (!isfinite(secs) || secs < 0 || secs > 253402300799.0)
+			return NULL;
+		t = (int64_t)secs;
+	} else if (!json_is_string(v) || util_timestamp_parse(json_string_value(v), &t) < 0) {
 		err_clear();
-		return out;
+		return json_is_string(v) ? json_incref((json_t *)v) : NULL;
 	}
-	if (!json_is_string(v) || json_string_length(v) >= sizeof(buf))
+	tt = (time_t)t;
+	if (!gmtime_r(&tt, &tm))
 		return NULL;
-	/* "2023-03-09 10:41:45+00:00" (the CLI's text of some timestamps) -> "2023-03-09T10:41:45+00:00" */
-	snprintf(buf, sizeof(buf), "%s", json_string_value(v));
-	for (i = 0; buf[i]; i++)
-		if (i == 10 && buf[i] == ' ')
-			buf[i] = 'T';
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	return json_string(buf);
 }
 
@@ -463,6 +470,8 @@ static int account_asset(struct norm *n, const char *origin)
 		json_object_set_new(doc, "identity", json_pack("{s:s?,s:s?,s:s?}", "arn", jsonx_str(id, "Arn"), "user_id",
 							       jsonx_str(id, "UserId"), "account", jsonx_str(id, "Account")));
 	json_object_set(doc, "regions", json_object_get(n->ds, "regions"));
+	if (json_object_get(n->ds, "access"))
+		json_object_set(doc, "access", json_object_get(n->ds, "access"));
 	json_object_set_new(doc, "collection", json_pack("{sssI}", "origin", origin, "errors",
 							 (json_int_t)json_array_size(json_object_get(n->ds, "errors"))));
 	strbuf_addf(&key, "aws:account:%s", n->account);

@@ -188,7 +188,7 @@ static int users(struct norm *n, const json_t *gaad, const json_t *rows)
 		if (!name || !arn)
 			continue;
 		row = report_row(rows, name);
-		doc = json_pack("{s:s,s:s,s:s?,s:s?,s:o,s:o,s:o,s:o}", "name", name, "arn", arn, "id", jsonx_str(u, "UserId"),
+		doc = json_pack("{s:s,s:s,s:s?,s:s?,s:o,s:o,s:o,s:o*}", "name", name, "arn", arn, "id", jsonx_str(u, "UserId"),
 				"path", jsonx_str(u, "Path"), "groups", names_of(json_object_get(u, "GroupList"), NULL, NULL),
 				"attached_policies", names_of(json_object_get(u, "AttachedManagedPolicies"), "PolicyName", "PolicyArn"),
 				"inline_policies", inline_policies(json_object_get(u, "UserPolicyList")),
@@ -201,8 +201,8 @@ static int users(struct norm *n, const json_t *gaad, const json_t *rows)
 		devs = json_array();
 		mfa = aws_data_res(n->ds, NULL, "iam:ListMFADevices", name);
 		json_array_foreach(json_object_get(mfa, "MFADevices"), k, row)
-			json_array_append_new(devs, json_pack("{s:s?,s:O?,s:b}", "serial", jsonx_str(row, "SerialNumber"),
-							      "enable_date", json_object_get(row, "EnableDate"), "virtual",
+			json_array_append_new(devs, json_pack("{s:s?,s:o*,s:b}", "serial", jsonx_str(row, "SerialNumber"),
+							      "enable_date", norm_time(json_object_get(row, "EnableDate")), "virtual",
 							      strstr(jsonx_strz(row, "SerialNumber"), ":mfa/") != NULL));
 		json_object_set_new(doc, "mfa_devices", devs);
 		json_object_set_new(doc, "access_keys", access_keys(n, name, report_row(rows, name)));
@@ -362,7 +362,7 @@ static int roles(struct norm *n, const json_t *gaad)
 		json_array_foreach(json_object_get(r, "InstanceProfileList"), k, ip)
 			if (jsonx_str(ip, "Arn"))
 				json_array_append_new(profiles, json_string(jsonx_str(ip, "Arn")));
-		doc = json_pack("{s:s,s:s,s:s?,s:s?,s:o*,s:o,s:o,s:o,s:o}", "name", name, "arn", arn, "id", jsonx_str(r, "RoleId"),
+		doc = json_pack("{s:s,s:s,s:s?,s:s?,s:o*,s:o,s:o,s:o,s:o*}", "name", name, "arn", arn, "id", jsonx_str(r, "RoleId"),
 				"path", jsonx_str(r, "Path"), "trust_policy", trust ? json_incref(trust) : NULL, "attached_policies",
 				names_of(json_object_get(r, "AttachedManagedPolicies"), "PolicyName", "PolicyArn"),
 				"inline_policies", inline_policies(json_object_get(r, "RolePolicyList")), "instance_profiles",
@@ -415,12 +415,19 @@ static int groups_and_policies(struct norm *n, const json_t *gaad)
 	}
 	json_array_foreach(json_object_get(gaad, "Policies"), i, p) {
 		const char *name = jsonx_str(p, "PolicyName"), *arn = jsonx_str(p, "Arn");
-		json_t *doc, *attached = json_pack("{s[]s[]s[]}", "users", "groups", "roles"), *document = NULL;
+		json_t *doc, *attached, *document = NULL;
+		int aws_managed;
 
-		if (!name || !arn) {
-			json_decref(attached);
+		/* The name is the ARN's last part (moto leaves PolicyName out). */
+		if (arn && !name && strrchr(arn, '/'))
+			name = strrchr(arn, '/') + 1;
+		if (!name || !arn)
 			continue;
-		}
+		aws_managed = strstr(arn, ":iam::aws:policy/") != NULL;
+		/* AWS's own policies matter where they are attached; the hundreds that are not are noise. */
+		if (aws_managed && jsonx_int(p, "AttachmentCount", 0) <= 0)
+			continue;
+		attached = json_pack("{s[]s[]s[]}", "users", "groups", "roles");
 		json_array_foreach(json_object_get(p, "PolicyVersionList"), k, v)
 			if (json_is_true(json_object_get(v, "IsDefaultVersion")) && !document)
 				document = norm_policy_doc(json_object_get(v, "Document"));
@@ -436,7 +443,7 @@ static int groups_and_policies(struct norm *n, const json_t *gaad)
 			}
 		}
 		doc = json_pack("{s:s,s:s,s:s?,s:b,s:O?,s:s?,s:o*,s:o}", "name", name, "arn", arn, "id", jsonx_str(p, "PolicyId"),
-				"aws_managed", util_has_prefix(arn, "arn:aws:iam::aws:") || strstr(arn, ":iam::aws:policy/") != NULL,
+				"aws_managed", aws_managed,
 				"attachment_count", json_object_get(p, "AttachmentCount"), "default_version_id",
 				jsonx_str(p, "DefaultVersionId"), "document", document, "attached_to", attached);
 		if (!strcmp(name, "AWSSupportAccess") || !strcmp(name, "AWSCloudShellFullAccess")) {
