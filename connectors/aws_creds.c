@@ -111,19 +111,41 @@ static void trim(char **s, char **e)
 int aws_ini_load(const char *path, int config_style, json_t **out)
 {
 	struct strbuf text = STRBUF_INIT;
+	int rc;
+
+	*out = NULL;
+	if (!util_exists(path)) {
+		*out = json_object();
+		return *out ? 0 : err_set(ERR_NOMEM, "out of memory");
+	}
+	strbuf_init(&text, INI_MAX_BYTES);
+	if ((rc = strbuf_read_file(&text, path)) < 0)
+		err_prefix(rc, "%s", path);
+	else
+		rc = aws_ini_parse(text.buf, text.len, path, config_style, out);
+	if (text.len)
+		crypto_wipe(text.buf, text.len);
+	strbuf_release(&text);
+	return rc;
+}
+
+int aws_ini_parse(const char *buf, size_t len, const char *what, int config_style, json_t **out)
+{
+	struct strbuf text = STRBUF_INIT;
 	json_t *doc = json_object(), *section = NULL;
 	char *p, *line_end;
 	int rc = 0, lineno = 0;
+	const char *path = what;
 
 	*out = NULL;
 	if (!doc)
 		return err_set(ERR_NOMEM, "out of memory");
-	if (!util_exists(path)) {
-		*out = doc;
-		return 0;
-	}
 	strbuf_init(&text, INI_MAX_BYTES);
-	if ((rc = strbuf_read_file(&text, path)) < 0) {
+	if (memchr(buf, 0, len)) {
+		rc = err_set(ERR_PARSE, "%s: a NUL byte in a text file", path);
+		goto cleanup;
+	}
+	if ((rc = strbuf_add(&text, buf, len)) < 0) {
 		err_prefix(rc, "%s", path);
 		goto cleanup;
 	}

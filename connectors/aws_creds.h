@@ -24,6 +24,7 @@
 #ifndef VETTER_AWS_CREDS_H
 #define VETTER_AWS_CREDS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include <jansson.h>
@@ -76,5 +77,7 @@ int aws_cred_plan_add_role(struct aws_cred_plan *plan, const char *arn, const ch
  * A missing file is an empty object.  Bounded to 1 MB.
  */
 int aws_ini_load(const char *path, int config_style, json_t **out);
+/* The same from memory (name for messages). */
+int aws_ini_parse(const char *buf, size_t len, const char *name, int config_style, json_t **out);
 
 #endif
