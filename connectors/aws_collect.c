@@ -100,13 +100,17 @@ static int region_wanted(const struct aws_live_opts *o, const char *r)
 static int regions(struct live *L, const struct aws_live_opts *o)
 {
 	json_t *ans = NULL, *r;
-	json_t *en = jsonx_dig(L->ds, "regions.enabled"), *ne = jsonx_dig(L->ds, "regions.not_enabled");
+	json_t *en = jsonx_dig(L->ds, "regions.enabled"), *ne = jsonx_dig(L->ds, "regions.not_enabled"), *ex = json_array();
 	size_t i;
 	int rc;
 
+	if (!ex)
+		return err_set(ERR_NOMEM, "out of memory");
 	rc = run(L, "ec2", "DescribeRegions", o->default_region, NULL, NULL, NULL, 0, &ans);
-	if (fatal(rc))
+	if (fatal(rc)) {
+		json_decref(ex);
 		return rc;
+	}
 	if (rc < 0) {
 		/* Without the list, the regions named in the engagement, or the default one. */
 		if (o->regions)
@@ -114,6 +118,7 @@ static int regions(struct live *L, const struct aws_live_opts *o)
 				json_array_append_new(en, json_string(o->regions[i]));
 		else
 			json_array_append_new(en, json_string(o->default_region));
+		json_decref(ex);
 		return 0;
 	}
 	json_array_foreach(json_object_get(ans, "Regions"), i, r) {
@@ -125,7 +130,10 @@ static int regions(struct live *L, const struct aws_live_opts *o)
 			json_array_append_new(ne, json_string(name));
 		else if (region_wanted(o, name))
 			json_array_append_new(en, json_string(name));
+		else
+			json_array_append_new(ex, json_string(name));
 	}
+	json_object_set_new(json_object_get(L->ds, "regions"), "excluded", ex);
 	return 0;
 }
 

@@ -422,9 +422,25 @@ int aws_collect_export(const char *dir, json_t *ds, json_t **skipped)
 		const json_t *r;
 		size_t i;
 
-		json_array_foreach(regs, i, r)
-			if (!strcmp(jsonx_strz(r, "OptInStatus"), "not-opted-in"))
-				json_array_append_new(jsonx_dig(ds, "regions.not_enabled"), json_string(jsonx_strz(r, "RegionName")));
+		json_t *en = jsonx_dig(ds, "regions.enabled"), *ex = json_array(), *x;
+		size_t k;
+
+		json_array_foreach(regs, i, r) {
+			int have = 0;
+
+			if (!jsonx_str(r, "RegionName"))
+				continue;
+			if (!strcmp(jsonx_strz(r, "OptInStatus"), "not-opted-in")) {
+				json_array_append_new(jsonx_dig(ds, "regions.not_enabled"), json_string(jsonx_str(r, "RegionName")));
+				continue;
+			}
+			/* Enabled, but the export has nothing of it: not collected. */
+			json_array_foreach(en, k, x)
+				have |= !strcmp(json_string_value(x), jsonx_str(r, "RegionName"));
+			if (!have)
+				json_array_append_new(ex, json_string(jsonx_str(r, "RegionName")));
+		}
+		json_object_set_new(json_object_get(ds, "regions"), "excluded", ex);
 	}
 	rekey_trails(ds);
 	rc = find_account(ds, dir);

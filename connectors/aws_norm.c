@@ -445,6 +445,23 @@ static int gaps(struct norm *n)
 			break;
 	}
 	json_decref(groups);
+	if (rc == 0 && json_array_size(jsonx_dig(n->ds, "regions.excluded"))) {
+		struct strbuf scope = STRBUF_INIT, reason = STRBUF_INIT;
+		json_t *x;
+		size_t m;
+
+		strbuf_addf(&scope, "aws account %s: regions not collected", n->account);
+		strbuf_addstr(&reason, "enabled, but left out by the source's 'regions':");
+		json_array_foreach(jsonx_dig(n->ds, "regions.excluded"), m, x)
+			strbuf_addf(&reason, " %s", json_string_value(x));
+		if (n->inv)
+			rc = inventory_gap(n->inv, scope.buf, reason.buf);
+		else
+			rc = json_array_append_new(json_object_get(n->out, "gaps"), json_pack("{ssss}", "scope", scope.buf, "reason",
+											     reason.buf));
+		strbuf_release(&scope);
+		strbuf_release(&reason);
+	}
 	return rc;
 }
 
@@ -469,7 +486,8 @@ static int account_asset(struct norm *n, const char *origin)
 	if (id)
 		json_object_set_new(doc, "identity", json_pack("{s:s?,s:s?,s:s?}", "arn", jsonx_str(id, "Arn"), "user_id",
 							       jsonx_str(id, "UserId"), "account", jsonx_str(id, "Account")));
-	json_object_set(doc, "regions", json_object_get(n->ds, "regions"));
+	if (json_array_size(jsonx_dig(n->ds, "regions.excluded")))
+		json_object_set(doc, "regions_not_collected", jsonx_dig(n->ds, "regions.excluded"));
 	if (json_object_get(n->ds, "access"))
 		json_object_set(doc, "access", json_object_get(n->ds, "access"));
 	json_object_set_new(doc, "collection", json_pack("{sssI}", "origin", origin, "errors",

@@ -146,8 +146,8 @@ static json_t *access_keys(const struct norm *n, const char *user, const json_t 
 			json_t *doc = json_pack("{s:s,s:b}", "id", id, "active", !strcmp(jsonx_strz(k, "Status"), "Active"));
 
 			jsonx_set_str(doc, "status", jsonx_str(k, "Status"));
-			norm_set(doc, "create_date", norm_time(json_object_get(k, "CreateDate")));
-			norm_set(doc, "last_used_date", norm_time(json_object_get(lu, "LastUsedDate")));
+			norm_set(doc, "created", norm_time(json_object_get(k, "CreateDate")));
+			norm_set(doc, "last_used", norm_time(json_object_get(lu, "LastUsedDate")));
 			jsonx_set_str(doc, "last_used_service", jsonx_str(lu, "ServiceName"));
 			jsonx_set_str(doc, "last_used_region", jsonx_str(lu, "Region"));
 			json_array_append_new(keys, doc);
@@ -162,9 +162,9 @@ static json_t *access_keys(const struct norm *n, const char *user, const json_t 
 		snprintf(u, sizeof(u), "access_key_%d_last_used_date", slot);
 		if (!json_is_true(json_object_get(row, a)))
 			continue;
-		json_array_append_new(keys, json_pack("{s:i,s:b,s:s,s:O?,s:O?}", "slot", slot, "active", 1, "status", "Active",
-						      "create_date", json_object_get(row, r), "last_used_date",
-						      json_object_get(row, u)));
+		json_array_append_new(keys, json_pack("{s:i,s:b,s:s,s:o*,s:o*}", "slot", slot, "active", 1, "status", "Active",
+						      "created", norm_time(json_object_get(row, r)), "last_used",
+						      norm_time(json_object_get(row, u))));
 	}
 	return keys;
 }
@@ -193,7 +193,8 @@ static int users(struct norm *n, const json_t *gaad, const json_t *rows)
 				"attached_policies", names_of(json_object_get(u, "AttachedManagedPolicies"), "PolicyName", "PolicyArn"),
 				"inline_policies", inline_policies(json_object_get(u, "UserPolicyList")),
 				"tags", json_deep_copy(json_object_get(u, "Tags")));
-		norm_set(doc, "create_date", norm_time(json_object_get(u, "CreateDate")));
+		norm_set(doc, "created", json_object_get(u, "CreateDate") ? norm_time(json_object_get(u, "CreateDate"))
+									   : norm_time(row ? json_object_get(row, "user_creation_time") : NULL));
 		for (k = 0; report_cols[k]; k++)
 			json_object_set(doc, report_cols[k], row ? json_object_get(row, report_cols[k]) : NULL);
 		json_object_set_new(doc, "console_access", row ? json_boolean(json_is_true(json_object_get(row, "password_enabled")))
@@ -349,7 +350,13 @@ static int roles(struct norm *n, const json_t *gaad)
 	size_t i, k;
 	int64_t role_id, ext_id;
 	int rc = 0;
+	json_t *support = json_array();
 
+	/* The roles AWS Support can be reached through (CIS 1.17). */
+	if (gaad)
+		json_object_set_new(n->account_doc, "support_roles", support);
+	else
+		json_decref(support);
 	json_array_foreach(json_object_get(gaad, "RoleDetailList"), i, r) {
 		const char *name = jsonx_str(r, "RoleName"), *arn = jsonx_str(r, "Arn");
 		json_t *doc, *trust, *accounts, *profiles = json_array();
@@ -367,11 +374,14 @@ static int roles(struct norm *n, const json_t *gaad)
 				names_of(json_object_get(r, "AttachedManagedPolicies"), "PolicyName", "PolicyArn"),
 				"inline_policies", inline_policies(json_object_get(r, "RolePolicyList")), "instance_profiles",
 				profiles, "tags", json_deep_copy(json_object_get(r, "Tags")));
-		norm_set(doc, "create_date", norm_time(json_object_get(r, "CreateDate")));
-		norm_set(doc, "last_used_date", norm_time(jsonx_dig(r, "RoleLastUsed.LastUsedDate")));
+		norm_set(doc, "created", norm_time(json_object_get(r, "CreateDate")));
+		norm_set(doc, "last_used", norm_time(jsonx_dig(r, "RoleLastUsed.LastUsedDate")));
 		json_object_set_new(doc, "service_linked", json_boolean(util_has_prefix(jsonx_strz(r, "Path"), "/aws-service-role/")));
 		trust_summary(n, trust, doc);
 		json_decref(trust);
+		json_array_foreach(json_object_get(r, "AttachedManagedPolicies"), k, acct)
+			if (util_has_suffix(jsonx_strz(acct, "PolicyArn"), ":policy/AWSSupportAccess"))
+				json_array_append_new(support, json_string(arn));
 		accounts = json_incref(json_object_get(doc, "trusted_accounts"));
 		if ((rc = norm_asset(n, "iam-role", "aws.iam.role", arn, name, NULL, datasets, NULL, doc, &role_id)) < 0) {
 			json_decref(accounts);
@@ -395,7 +405,7 @@ static int groups_and_policies(struct norm *n, const json_t *gaad)
 	static const char *const gds[] = { "aws.iam.users", NULL };
 	static const char *const pds[] = { "aws.iam.policies", NULL };
 	const json_t *g, *p, *v, *who;
-	json_t *support = json_array(), *cloudshell = json_array();
+	json_t *cloudshell = json_array();
 	size_t i, k, j;
 	int rc = 0;
 	static const char *const lists[] = { "UserDetailList", "UserName", "user", "GroupDetailList", "GroupName", "group",
@@ -446,48 +456,80 @@ static int groups_and_policies(struct norm *n, const json_t *gaad)
 				"aws_managed", aws_managed,
 				"attachment_count", json_object_get(p, "AttachmentCount"), "default_version_id",
 				jsonx_str(p, "DefaultVersionId"), "document", document, "attached_to", attached);
-		if (!strcmp(name, "AWSSupportAccess") || !strcmp(name, "AWSCloudShellFullAccess")) {
-			json_t *to = json_object_get(doc, "attached_to"), *list = !strcmp(name, "AWSSupportAccess") ? support : cloudshell;
+		if (!strcmp(name, "AWSCloudShellFullAccess")) {
+			json_t *to = json_object_get(doc, "attached_to");
 
-			json_array_extend(list, json_object_get(to, "users"));
-			json_array_extend(list, json_object_get(to, "groups"));
-			json_array_extend(list, json_object_get(to, "roles"));
+			json_array_extend(cloudshell, json_object_get(to, "users"));
+			json_array_extend(cloudshell, json_object_get(to, "groups"));
+			json_array_extend(cloudshell, json_object_get(to, "roles"));
 		}
 		if ((rc = norm_asset(n, "iam-policy", "aws.iam.policy", arn, name, NULL, pds, NULL, doc, NULL)) < 0)
 			goto cleanup;
 	}
 	if (aws_data_get(n->ds, NULL, "iam:GetAccountAuthorizationDetails")) {
-		json_object_set_new(n->account_doc, "support_access_attached_to", support);
 		json_object_set_new(n->account_doc, "cloudshell_full_access_attached_to", cloudshell);
-		support = cloudshell = NULL;
+		cloudshell = NULL;
 	}
 cleanup:
-	json_decref(support);
 	json_decref(cloudshell);
 	return rc;
 }
 
-/* The root user, from the credential report and the virtual MFA devices. */
+/* The later of two timestamps of the credential report ("N/A", "no_information" are none). */
+static const char *later(const char *a, const char *b)
+{
+	int64_t ta, tb;
+	int ha = a && util_timestamp_parse(a, &ta) == 0, hb = b && util_timestamp_parse(b, &tb) == 0;
+
+	err_clear();
+	if (ha && hb)
+		return ta >= tb ? a : b;
+	return ha ? a : hb ? b : NULL;
+}
+
+/*
+ * The root user: the credential report's <root_account> row (keys, last
+ * use) and the account summary (MFA), with hardware_mfa when MFA is on and
+ * no virtual device is the root's.
+ */
 static void root_user(struct norm *n, const json_t *rows)
 {
 	const json_t *row = report_row(rows, "<root_account>"), *d;
 	const json_t *virt = aws_data_get(n->ds, NULL, "iam:ListVirtualMFADevices");
 	const json_t *summary = json_object_get(aws_data_get(n->ds, NULL, "iam:GetAccountSummary"), "SummaryMap");
-	json_t *root = json_object();
+	json_t *root = json_object(), *last;
 	size_t i;
 	int virtual_root = 0;
-	static const char *const cols[] = { "arn", "password_last_used", "mfa_active", "access_key_1_active",
-					    "access_key_1_last_used_date", "access_key_1_last_rotated", "access_key_2_active",
-					    "access_key_2_last_used_date", "access_key_2_last_rotated", NULL };
+	static const char *const cols[] = { "arn", "password_last_used", "access_key_1_active", "access_key_1_last_used_date",
+					    "access_key_1_last_rotated", "access_key_2_active", "access_key_2_last_used_date",
+					    "access_key_2_last_rotated", NULL };
 
 	for (i = 0; row && cols[i]; i++)
 		json_object_set(root, cols[i], json_object_get(row, cols[i]));
+	if (row) {
+		const char *l = later(jsonx_str(row, "password_last_used"),
+				      later(jsonx_str(row, "access_key_1_last_used_date"), jsonx_str(row, "access_key_2_last_used_date")));
+
+		json_object_set_new(root, "access_keys_active",
+				    json_integer(json_is_true(json_object_get(row, "access_key_1_active")) +
+						 json_is_true(json_object_get(row, "access_key_2_active"))));
+		if (l) {
+			json_t *t = json_string(l);
+
+			last = norm_time(t);
+			json_decref(t);
+			if (last)
+				json_object_set_new(root, "last_used", last);
+		}
+		json_object_set(root, "mfa_active", json_object_get(row, "mfa_active"));
+	}
 	json_array_foreach(json_object_get(virt, "VirtualMFADevices"), i, d)
 		if (util_has_suffix(jsonx_strz(json_object_get(d, "User"), "Arn"), ":root") ||
 		    strstr(jsonx_strz(d, "SerialNumber"), "root-account-mfa-device"))
 			virtual_root = 1;
 	if (summary) {
-		json_object_set_new(root, "mfa_enabled", json_boolean(jsonx_int(summary, "AccountMFAEnabled", 0) == 1));
+		/* The summary says whether root has MFA, report or not. */
+		json_object_set_new(root, "mfa_active", json_boolean(jsonx_int(summary, "AccountMFAEnabled", 0) == 1));
 		json_object_set_new(root, "access_keys_present", json_boolean(jsonx_int(summary, "AccountAccessKeysPresent", 0) > 0));
 	}
 	if (summary && virt)
@@ -498,26 +540,16 @@ static void root_user(struct norm *n, const json_t *rows)
 		json_object_set(n->account_doc, "summary", (json_t *)summary);
 }
 
+/* The policy as GetAccountPasswordPolicy gives it, or null when none is set (absent when not read). */
 static void password_policy(struct norm *n)
 {
-	static const char *const pairs[] = {
-		"MinimumPasswordLength", "minimum_length", "RequireSymbols", "require_symbols", "RequireNumbers",
-		"require_numbers", "RequireUppercaseCharacters", "require_uppercase", "RequireLowercaseCharacters",
-		"require_lowercase", "AllowUsersToChangePassword", "allow_users_to_change", "ExpirePasswords", "expire_passwords",
-		"MaxPasswordAge", "max_age_days", "PasswordReusePrevention", "reuse_prevention", "HardExpiry", "hard_expiry", NULL
-	};
 	const json_t *pp = aws_data_get(n->ds, NULL, "iam:GetAccountPasswordPolicy");
-	json_t *doc;
 
 	if (!pp)
 		return;
-	if (json_is_null(pp)) {
-		json_object_set_new(n->account_doc, "password_policy", json_pack("{s:b}", "exists", 0));
-		return;
-	}
-	doc = json_pack("{s:b}", "exists", 1);
-	norm_copy(doc, json_object_get(pp, "PasswordPolicy"), pairs);
-	json_object_set_new(n->account_doc, "password_policy", doc);
+	json_object_set_new(n->account_doc, "password_policy",
+			    json_is_object(json_object_get(pp, "PasswordPolicy")) ? json_deep_copy(json_object_get(pp, "PasswordPolicy"))
+										  : json_null());
 }
 
 static void account_iam(struct norm *n)
@@ -581,6 +613,7 @@ int norm_iam(struct norm *n)
 			doc = json_deep_copy(r);
 			json_object_del(doc, "user");
 			jsonx_set_str(doc, "name", user);
+			norm_set(doc, "created", norm_time(json_object_get(r, "user_creation_time")));
 			json_object_set_new(doc, "console_access", json_boolean(json_is_true(json_object_get(r, "password_enabled"))));
 			json_object_set_new(doc, "access_keys", access_keys(n, user, r));
 			if ((rc = norm_asset(n, "iam-user", "aws.iam.user", jsonx_str(r, "arn"), user, NULL, datasets, user, doc,

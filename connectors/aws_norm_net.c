@@ -306,6 +306,7 @@ static int vpcs_and_subnets(struct norm *n, const char *region)
 				"is_default", json_is_true(json_object_get(v, "IsDefault")), "flow_logs", fl, "flow_logs_active",
 				active, "peering_connections", pl, "route_tables", vpc_routes(tables, id), "tags",
 				tags_object(json_object_get(v, "Tags")));
+		jsonx_set_str(doc, "cidr", jsonx_str(v, "CidrBlock"));
 		arn = json_incref(json_object_get(doc, "arn"));
 		rc = norm_asset(n, "vpc", "aws.ec2.vpc", json_string_value(arn), id, region, datasets, NULL, doc, &vid);
 		json_decref(arn);

@@ -11,21 +11,25 @@
 #include "core/jsonx.h"
 #include "core/util.h"
 
+/* A public access block as S3 gives it (BlockPublicAcls, ...), or null when none is set. */
 static json_t *pab(const json_t *c)
 {
+	static const char *const keys[] = { "BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets" };
+	json_t *out;
+	size_t i;
+
 	if (!c)
 		return json_null();
-	return json_pack("{s:b,s:b,s:b,s:b}", "block_public_acls", json_is_true(json_object_get(c, "BlockPublicAcls")),
-			 "ignore_public_acls", json_is_true(json_object_get(c, "IgnorePublicAcls")), "block_public_policy",
-			 json_is_true(json_object_get(c, "BlockPublicPolicy")), "restrict_public_buckets",
-			 json_is_true(json_object_get(c, "RestrictPublicBuckets")));
+	out = json_object();
+	for (i = 0; i < 4; i++)
+		json_object_set_new(out, keys[i], json_boolean(json_is_true(json_object_get(c, keys[i]))));
+	return out;
 }
 
 /* Each setting on when the bucket or the account turns it on. */
 static json_t *pab_effective(const json_t *bucket, const json_t *account)
 {
-	static const char *const keys[] = { "block_public_acls", "ignore_public_acls", "block_public_policy",
-					    "restrict_public_buckets" };
+	static const char *const keys[] = { "BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets" };
 	json_t *out = json_object();
 	size_t i;
 	int all = 1;
@@ -128,7 +132,8 @@ static json_t *bucket_doc(struct norm *n, const char *name, const json_t *b, con
 						       jsonx_str(d, "KMSMasterKeyID"), "bucket_key_enabled",
 						       json_is_true(json_object_get(r, "BucketKeyEnabled"))));
 	}
-	json_object_set_new(doc, "encryption", json_pack("{s:b,s:o}", "enabled", json_array_size(rules) > 0, "rules", rules));
+	json_object_set_new(doc, "encryption", json_pack("{s:b,s:s?,s:o}", "enabled", json_array_size(rules) > 0, "algorithm",
+							 jsonx_str(json_array_get(rules, 0), "algorithm"), "rules", rules));
 	json_object_set_new(doc, "versioning", json_pack("{s:s?,s:s?}", "status", jsonx_str(ver, "Status"), "mfa_delete",
 							 jsonx_str(ver, "MFADelete")));
 	json_object_set_new(doc, "logging", json_pack("{s:b,s:s?,s:s?}", "enabled", json_object_get(lg, "LoggingEnabled") != NULL,

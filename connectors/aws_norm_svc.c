@@ -48,7 +48,7 @@ static const char *management_events(const json_t *sel)
 			w |= ro != 1;
 		}
 	}
-	return r && w ? "All" : r ? "ReadOnly" : w ? "WriteOnly" : NULL;
+	return r && w ? "All" : r ? "ReadOnly" : w ? "WriteOnly" : "None";
 }
 
 /* S3 object-level logging for every bucket (CIS 3.8, 3.9). */
@@ -137,7 +137,7 @@ static int trails(struct norm *n, const char *const *regions, size_t nr)
 			json_object_set(doc, "event_selectors", sel ? json_object_get(sel, "EventSelectors") : NULL);
 			json_object_set(doc, "advanced_event_selectors", sel ? json_object_get(sel, "AdvancedEventSelectors") : NULL);
 			/* The trail's bucket, when it is in this account: is its access logged (CIS 3.4)? */
-			json_object_set_new(doc, "s3_bucket_logging_enabled",
+			json_object_set_new(doc, "s3_bucket_logging",
 					    lb ? json_boolean(json_object_get(lb, "LoggingEnabled") != NULL) : json_null());
 			json_array_append_new(summary, json_deep_copy(doc));
 			if ((rc = norm_asset(n, "trail", "aws.cloudtrail.trail", arn, jsonx_str(t, "Name") ? jsonx_str(t, "Name") : arn,
@@ -223,7 +223,7 @@ static int kms(struct norm *n, const char *region)
 				     !strcmp(jsonx_strz(meta, "KeySpec"), "SYMMETRIC_DEFAULT");
 		doc = json_pack("{s:s,s:s,s:s?,s:s?,s:s?,s:s?,s:s?,s:O?,s:O?,s:o,s:b}", "id", id, "arn", arn, "description",
 				jsonx_str(meta, "Description"), "manager", jsonx_str(meta, "KeyManager"), "state",
-				jsonx_str(meta, "KeyState"), "spec", jsonx_str(meta, "KeySpec"), "usage", jsonx_str(meta, "KeyUsage"),
+				jsonx_str(meta, "KeyState"), "key_spec", jsonx_str(meta, "KeySpec"), "usage", jsonx_str(meta, "KeyUsage"),
 				"enabled", json_object_get(meta, "Enabled"), "multi_region", json_object_get(meta, "MultiRegion"),
 				"aliases", names, "customer_symmetric", customer_symmetric);
 		json_object_set(doc, "rotation_enabled", rot ? json_object_get(rot, "KeyRotationEnabled") : NULL);
@@ -446,7 +446,7 @@ static int region_doc(struct norm *n, const char *region, json_t *lists)
 	struct strbuf key = STRBUF_INIT;
 	const char *did;
 	size_t i, k;
-	int recording = 0, all_supported = 0, active = 0, gd = 0, rc;
+	int recording = 0, all_supported = 0, active = 0, active_count = 0, gd = 0, rc;
 
 	json_array_foreach(recs, i, r) {
 		int on = 0;
@@ -465,6 +465,7 @@ static int region_doc(struct norm *n, const char *region, json_t *lists)
 		json_array_append_new(al, json_pack("{s:s?,s:s?,s:s?}", "name", jsonx_str(r, "name"), "type", jsonx_str(r, "type"),
 						    "status", jsonx_str(r, "status")));
 		active |= !strcmp(jsonx_strz(r, "status"), "ACTIVE");
+		active_count += !strcmp(jsonx_strz(r, "status"), "ACTIVE");
 	}
 	json_object_foreach((json_t *)dets, did, r) {
 		json_array_append_new(dl, json_pack("{s:s,s:s?}", "id", did, "status", jsonx_str(r, "Status")));
@@ -483,15 +484,16 @@ static int region_doc(struct norm *n, const char *region, json_t *lists)
 	json_object_set_new(doc, "guardduty", json_pack("{s:o,s:b}", "detectors", dl, "enabled", gd));
 	json_object_set_new(doc, "macie", json_pack("{s:o}", "enabled", macie ? json_boolean(!strcmp(jsonx_strz(macie, "status"), "ENABLED"))
 									      : json_null()));
-	/* The account's per-region lists, for "in every region" rules. */
-	json_array_append_new(json_object_get(lists, "config"),
-			      json_pack("{s:s,s:b,s:b}", "region", region, "recording", recording, "all_supported", all_supported));
-	json_array_append_new(json_object_get(lists, "accessanalyzer"), json_pack("{s:s,s:b}", "region", region, "active", active));
-	json_array_append_new(json_object_get(lists, "securityhub"),
-			      json_pack("{s:s,s:O}", "region", region, "enabled", jsonx_dig(doc, "security_hub.enabled")));
-	json_array_append_new(json_object_get(lists, "guardduty"), json_pack("{s:s,s:b}", "region", region, "enabled", gd));
-	json_array_append_new(json_object_get(lists, "ebs"),
-			      json_pack("{s:s,s:O}", "region", region, "enabled", json_object_get(doc, "ebs_encryption_by_default")));
+	/* The account's list of regions, for "in every region" rules (CIS 1.20, 2.2.1, 3.3, 4.16). */
+	{
+		json_t *e = json_pack("{s:s,s:b,s:O,s:i,s:{s:b,s:b},s:O,s:b,s:O}", "name", region, "enabled", 1,
+				      "ebs_encryption_by_default", json_object_get(doc, "ebs_encryption_by_default"),
+				      "access_analyzers_active", active_count, "config_recorder", "recording", recording,
+				      "all_supported", all_supported, "security_hub_enabled", jsonx_dig(doc, "security_hub.enabled"),
+				      "guardduty_enabled", gd, "macie_enabled", jsonx_dig(doc, "macie.enabled"));
+
+		json_array_append_new(lists, e);
+	}
 	strbuf_addf(&key, "aws:%s:region:%s", n->account, region);
 	rc = norm_asset(n, "region", "aws.region", key.buf, region, region, datasets, NULL, doc, NULL);
 	strbuf_release(&key);
@@ -502,7 +504,7 @@ int norm_services(struct norm *n)
 {
 	const char *regions[64];
 	size_t i, nr = norm_regions(n, regions, 64);
-	json_t *lists = json_pack("{s[]s[]s[]s[]s[]}", "config", "accessanalyzer", "securityhub", "guardduty", "ebs");
+	json_t *lists = json_array(), *v;
 	int rc = 0;
 
 	if (!lists)
@@ -515,11 +517,12 @@ int norm_services(struct norm *n)
 		    (rc = ecr(n, regions[i])) < 0 || (rc = findings(n, regions[i])) < 0 || (rc = region_doc(n, regions[i], lists)) < 0)
 			goto cleanup;
 	}
-	json_object_set_new(n->account_doc, "config", json_pack("{s:O}", "regions", json_object_get(lists, "config")));
-	json_object_set_new(n->account_doc, "accessanalyzer", json_pack("{s:O}", "regions", json_object_get(lists, "accessanalyzer")));
-	json_object_set_new(n->account_doc, "securityhub", json_pack("{s:O}", "regions", json_object_get(lists, "securityhub")));
-	json_object_set_new(n->account_doc, "guardduty", json_pack("{s:O}", "regions", json_object_get(lists, "guardduty")));
-	json_object_set_new(n->account_doc, "ec2", json_pack("{s:O}", "ebs_encryption_by_default", json_object_get(lists, "ebs")));
+	/* Regions the account has not opted in to: listed, not enabled, never a gap. */
+	json_array_foreach(jsonx_dig(n->ds, "regions.not_enabled"), i, v)
+		if (json_is_string(v))
+			json_array_append_new(lists, json_pack("{s:s,s:b}", "name", json_string_value(v), "enabled", 0));
+	json_object_set_new(n->account_doc, "regions", lists);
+	lists = NULL;
 cleanup:
 	json_decref(lists);
 	return rc;
