@@ -101,7 +101,7 @@ static json_t *s3_data_events(const json_t *sel)
 
 static int trails(struct norm *n, const char *const *regions, size_t nr)
 {
-	static const char *const datasets[] = { "aws.cloudtrail.trails", NULL };
+	static const char *const datasets[] = { "aws.cloudtrail.trails", "aws.s3.buckets", NULL };
 	json_t *seen = json_object(), *summary = json_array();
 	const json_t *t;
 	size_t i, k;
@@ -139,6 +139,15 @@ static int trails(struct norm *n, const char *const *regions, size_t nr)
 			/* The trail's bucket, when it is in this account: is its access logged (CIS 3.4)? */
 			json_object_set_new(doc, "s3_bucket_logging",
 					    lb ? json_boolean(json_object_get(lb, "LoggingEnabled") != NULL) : json_null());
+			if (!lb) {
+				/* A bucket of another account (central logging) or one whose logging was not read. */
+				struct strbuf why = STRBUF_INIT;
+
+				strbuf_addf(&why, "the logging of the trail's bucket %s was not read (a bucket of another account?)",
+					    jsonx_strz(t, "S3BucketName"));
+				json_object_set_new(doc, "__unreadable", json_pack("{s:s}", "aws.s3.buckets", why.buf));
+				strbuf_release(&why);
+			}
 			json_array_append_new(summary, json_deep_copy(doc));
 			if ((rc = norm_asset(n, "trail", "aws.cloudtrail.trail", arn, jsonx_str(t, "Name") ? jsonx_str(t, "Name") : arn,
 					     home, datasets, arn, doc, &tid)) < 0)

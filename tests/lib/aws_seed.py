@@ -278,8 +278,12 @@ def seed_good(endpoint, out):
         ec2.create_volume(Size=8, AvailabilityZone=region + "a", Encrypted=True)
         kms = r("kms")
         key = kms.create_key(Description="rotated")["KeyMetadata"]["KeyId"]
-        kms.enable_key_rotation(KeyId=key)
         info["regions"][region]["key"] = key
+        # Every customer key rotates (moto makes its EBS default key a customer key).
+        for k in kms.list_keys()["Keys"]:
+            m = kms.describe_key(KeyId=k["KeyId"])["KeyMetadata"]
+            if m["KeyManager"] == "CUSTOMER" and m.get("KeySpec", "SYMMETRIC_DEFAULT") == "SYMMETRIC_DEFAULT":
+                kms.enable_key_rotation(KeyId=k["KeyId"])
         r("rds").create_db_instance(DBInstanceIdentifier="good-db", Engine="postgres", DBInstanceClass="db.t3.micro",
                                     MasterUsername="admin", MasterUserPassword="password123", AllocatedStorage=20,
                                     PubliclyAccessible=False, StorageEncrypted=True, AutoMinorVersionUpgrade=True,
