@@ -18,6 +18,7 @@ FAULTS_JSON is a list of rules, each matching on any of service, action,
 region, account, access_key, token, and applied at most "times" times:
   {"status": 400, "body": "...", "headers": {...}}   answer instead of moto
   {"rewrite": [["old", "new"], ...]}                  moto's answer, edited
+  {"rewrite_re": [["pattern", "new"], ...]}           the same with regular expressions
   {"root_row": "<root_account>,arn:..."}              GetCredentialReport with a root row added
 """
 import argparse
@@ -165,6 +166,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if f and "rewrite" in f:
             for old, new in f["rewrite"]:
                 data = data.replace(old.encode(), new.encode())
+        if f and "rewrite_re" in f:
+            for pattern, new in f["rewrite_re"]:
+                data = re.sub(pattern.encode(), new.encode(), data)
         if f and "root_row" in f and resp.status == 200:
             m = re.search(rb"<Content>([^<]*)</Content>", data)
             if m:

@@ -69,7 +69,8 @@ static json_t *faults(void)
 		"{s:s,s:s,s:i,s:s,s:{s:s}}," /* GuardDuty findings (moto has no ListFindings) */
 		"{s:s,s:s,s:s},{s:s,s:s,s:s}," /* root rows of the credential reports */
 		"{s:s,s:s,s:s,s:[[ss]]},"      /* the good root has MFA */
-		"{s:s,s:s,s:s,s:[[ss]]}]",     /* MFA delete on the good buckets (moto leaves it out) */
+		"{s:s,s:s,s:s,s:[[ss]]},"      /* MFA delete on the good buckets (moto leaves it out) */
+		"{s:s,s:s,s:s,s:[[ss]]}]",     /* the bad account's keys are old */
 		"service", "sts", "action", "GetCallerIdentity", "access_key", "AKIAWRONGKEYWRONGKEY", "status", 403, "body",
 		"<ErrorResponse><Error><Type>Sender</Type><Code>SignatureDoesNotMatch</Code><Message>The request signature we "
 		"calculated does not match the signature you provided.</Message></Error></ErrorResponse>",
@@ -110,7 +111,9 @@ static json_t *faults(void)
 		"service", "iam", "action", "GetAccountSummary", "account", GOOD, "rewrite",
 		"<key>AccountMFAEnabled</key><value>0</value>", "<key>AccountMFAEnabled</key><value>1</value>",
 		"service", "s3", "action", "GetBucketVersioning", "account", GOOD, "rewrite", "<Status>Enabled</Status>",
-		"<Status>Enabled</Status><MfaDelete>Enabled</MfaDelete>");
+		"<Status>Enabled</Status><MfaDelete>Enabled</MfaDelete>",
+		"service", "iam", "action", "ListAccessKeys", "account", BAD, "rewrite_re", "<CreateDate>[^<]*</CreateDate>",
+		"<CreateDate>2025-01-02T03:04:05Z</CreateDate>");
 }
 
 static void start_world(struct world *w)
