@@ -203,6 +203,11 @@ int norm_asset(struct norm *n, const char *asset_kind, const char *doc_kind, con
 	}
 	jsonx_set_str(doc, "kind", doc_kind);
 	jsonx_set_str(doc, "account_id", n->account);
+	/* AWS answers "" for an unnamed resource; the rules name it by id or ARN then. */
+	if (json_is_string(json_object_get(doc, "name")) ? !*jsonx_strz(doc, "name") : json_is_null(json_object_get(doc, "name")))
+		json_object_del(doc, "name");
+	if (!name || !*name)
+		name = key;
 	if (region && !json_object_get(doc, "region"))
 		jsonx_set_str(doc, "region", region);
 	for (i = 0; datasets && datasets[i]; i++) {

@@ -299,7 +299,7 @@ static int efs(struct norm *n, const char *region)
 				jsonx_str(f, "ThroughputMode"));
 		arn = json_incref(json_object_get(doc, "arn"));
 		rc = norm_asset(n, "efs-filesystem", "aws.efs.filesystem", json_string_value(arn),
-				jsonx_str(f, "Name") ? jsonx_str(f, "Name") : id, region, datasets, NULL, doc, NULL);
+				*jsonx_strz(f, "Name") ? jsonx_str(f, "Name") : id, region, datasets, NULL, doc, NULL);
 		json_decref(arn);
 		if (rc < 0)
 			return rc;

@@ -132,6 +132,9 @@ def seed_bad(endpoint, out):
     trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::999999999999:root"},
                                                      "Action": "sts:AssumeRole"}]}
     info["vendor_role"] = iam.create_role(RoleName="vendor-access", AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+    # A server certificate left in IAM: moto reads neither body nor key and says it expired in 2012.
+    iam.upload_server_certificate(ServerCertificateName="old-tls", CertificateBody="-----BEGIN CERTIFICATE-----\nMIIB\n"
+                                  "-----END CERTIFICATE-----", PrivateKey="not a key")
     # S3: a public bucket with nothing turned on.
     s3 = c("s3")
     s3.create_bucket(Bucket="bad-data")
