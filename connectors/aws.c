@@ -276,18 +276,17 @@ const struct connector connector_aws_export = {
 	aws_export,
 };
 
-int aws_ecr_credentials(const struct engagement *eng, const struct source *src, const char *registry_host,
-			struct strbuf *user, struct strbuf *password, int64_t *expires_out)
+/* One ECR call for registry_host (ACCOUNT.dkr.ecr.REGION.amazonaws.com[:PORT]) with src's credentials. */
+static int ecr_call(const struct engagement *eng, const struct source *src, const char *registry_host,
+		    const char *action, json_t **ans)
 {
 	struct source fallback;
 	struct aws_client *c = NULL;
-	struct strbuf token = STRBUF_INIT;
 	char region[64] = "", *default_region = NULL;
 	const char *p = strstr(registry_host, ".dkr.ecr."), *colon;
-	json_t *ans = NULL;
-	const json_t *d;
 	int rc;
 
+	*ans = NULL;
 	if (!p || !(p += strlen(".dkr.ecr."), (colon = strchr(p, '.'))) || (size_t)(colon - p) >= sizeof(region))
 		return err_set(ERR_INVALID, "'%s' is not an ECR registry (ACCOUNT.dkr.ecr.REGION.amazonaws.com)", registry_host);
 	memcpy(region, p, (size_t)(colon - p));
@@ -301,10 +300,43 @@ int aws_ecr_credentials(const struct engagement *eng, const struct source *src, 
 	}
 	rc = open_client(eng, src, NULL, &c, &default_region, NULL);
 	if (rc == 0) {
-		rc = aws_client_call(c, "ecr", "GetAuthorizationToken", region, NULL, &ans);
+		rc = aws_client_call(c, "ecr", action, region, NULL, ans);
 		if (rc > 0)
-			rc = err_set(ERR_AUTH, "ecr:GetAuthorizationToken gave no token");
+			rc = err_set(ERR_AUTH, "ecr:%s gave no answer", action);
 	}
+	aws_client_free(c);
+	free(default_region);
+	if (src == &fallback)
+		json_decref(fallback.doc);
+	return rc;
+}
+
+int aws_ecr_repositories(const struct engagement *eng, const struct source *src, const char *registry_host,
+			 int (*fn)(void *ctx, const char *name), void *ctx)
+{
+	json_t *ans = NULL;
+	const json_t *r;
+	size_t i;
+	int rc = ecr_call(eng, src, registry_host, "DescribeRepositories", &ans);
+
+	json_array_foreach(json_object_get(ans, "repositories"), i, r) {
+		if (rc < 0)
+			break;
+		if (jsonx_str(r, "repositoryName"))
+			rc = fn(ctx, jsonx_str(r, "repositoryName"));
+	}
+	json_decref(ans);
+	return rc < 0 ? rc : 0;
+}
+
+int aws_ecr_credentials(const struct engagement *eng, const struct source *src, const char *registry_host,
+			struct strbuf *user, struct strbuf *password, int64_t *expires_out)
+{
+	struct strbuf token = STRBUF_INIT;
+	json_t *ans = NULL;
+	const json_t *d;
+	int rc = ecr_call(eng, src, registry_host, "GetAuthorizationToken", &ans);
+
 	if (rc < 0)
 		goto cleanup;
 	d = json_array_get(json_object_get(ans, "authorizationData"), 0);
@@ -329,9 +361,5 @@ cleanup:
 		crypto_wipe(token.buf, token.len);
 	strbuf_release(&token);
 	json_decref(ans);
-	aws_client_free(c);
-	free(default_region);
-	if (src == &fallback)
-		json_decref(fallback.doc);
 	return rc;
 }

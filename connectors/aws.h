@@ -6,7 +6,8 @@
  *
  * The registry connector asks here for ECR credentials: the same source
  * keys and credential chain as a live "aws" source, one
- * ecr:GetAuthorizationToken call.
+ * ecr:GetAuthorizationToken call, and for ECR's repositories (it has no
+ * catalog), ecr:DescribeRepositories.
  */
 #ifndef VETTER_AWS_H
 #define VETTER_AWS_H
@@ -26,5 +27,12 @@
  */
 int aws_ecr_credentials(const struct engagement *eng, const struct source *src, const char *registry_host,
 			struct strbuf *user, struct strbuf *password, int64_t *expires_out);
+/*
+ * The repositories of an ECR registry (ECR has no /v2/_catalog): every
+ * repositoryName of ecr:DescribeRepositories, all pages, through fn (a
+ * negative return stops and is returned).  src as above.
+ */
+int aws_ecr_repositories(const struct engagement *eng, const struct source *src, const char *registry_host,
+			 int (*fn)(void *ctx, const char *name), void *ctx);
 
 #endif

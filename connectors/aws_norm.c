@@ -476,7 +476,9 @@ static int account_asset(struct norm *n, const char *origin)
 		"aws.iam.summary", "aws.iam.password_policy", "aws.iam.credential_report", "aws.iam.users",
 		"aws.iam.roles", "aws.iam.policies", "aws.iam.server_certificates", "aws.s3.account_public_access",
 		"aws.cloudtrail.trails", "aws.config.recorders", "aws.cloudwatch.monitoring",
-		"aws.accessanalyzer.analyzers", "aws.securityhub.hubs", "aws.ec2.ebs_encryption", NULL
+		"aws.accessanalyzer.analyzers", "aws.securityhub.hubs", "aws.ec2.ebs_encryption",
+		"aws.s3.buckets", /* the bucket list: global */
+		NULL
 	};
 	json_t *doc = n->account_doc, *id = json_object_get(n->ds, "identity");
 	struct strbuf key = STRBUF_INIT;

@@ -441,8 +441,15 @@ static int findings(struct norm *n, const char *region)
 /* The region's recording and detection services, on the region's asset and in the account's per-region lists. */
 static int region_doc(struct norm *n, const char *region, json_t *lists)
 {
+	/*
+	 * The region's settings, and the lists its resources come from: a list
+	 * that failed here is the region's gap for the rules over those
+	 * resources (the assess stage), since none of them could be judged.
+	 */
 	static const char *const datasets[] = { "aws.config.recorders", "aws.accessanalyzer.analyzers", "aws.securityhub.hubs",
-						"aws.ec2.ebs_encryption", NULL };
+						"aws.ec2.ebs_encryption", "aws.cloudtrail.trails", "aws.ec2.security_groups",
+						"aws.ec2.network_acls", "aws.ec2.vpcs", "aws.ec2.instances", "aws.rds.instances",
+						"aws.kms.keys", "aws.efs.filesystems", NULL };
 	const json_t *recs = json_object_get(aws_data_get(n->ds, region, "config:DescribeConfigurationRecorders"),
 					     "ConfigurationRecorders");
 	const json_t *stats = json_object_get(aws_data_get(n->ds, region, "config:DescribeConfigurationRecorderStatus"),

@@ -20,6 +20,7 @@ region, account, access_key, token, and applied at most "times" times:
   {"rewrite": [["old", "new"], ...]}                  moto's answer, edited
   {"rewrite_re": [["pattern", "new"], ...]}           the same with regular expressions
   {"root_row": "<root_account>,arn:..."}              GetCredentialReport with a root row added
+The secret keys and session tokens STS hands out are written to LOG.issued, one a line.
 """
 import argparse
 import base64
@@ -163,6 +164,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if key and arn:
                 with lock:
                     accounts[key.group(1).decode()] = arn.group(1).decode()
+            # The secrets STS handed out, for the test to look for in vetter's store, logs and report.
+            with lock, open(log_path + ".issued", "a") as out:
+                for tag in (rb"SecretAccessKey", rb"SessionToken"):
+                    m = re.search(rb"<" + tag + rb">([^<]+)</" + tag + rb">", data)
+                    if m:
+                        out.write(m.group(1).decode() + "\n")
         if f and "rewrite" in f:
             for old, new in f["rewrite"]:
                 data = data.replace(old.encode(), new.encode())
