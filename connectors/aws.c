@@ -173,6 +173,40 @@ cleanup:
 	return rc;
 }
 
+/*
+ * The source's coverage for the report: who vetter was in the account (STS
+ * GetCallerIdentity), the regions read and not enabled, and how much went
+ * wrong.  An export folder of several accounts lists each.
+ */
+static int record_coverage(struct inventory *inv, json_t *accounts, const json_t *ds, const char *how, long requests)
+{
+	const json_t *id = json_object_get(ds, "identity");
+	json_t *cov, *e;
+	struct strbuf summary = STRBUF_INIT;
+	const json_t *a, *en = jsonx_dig(ds, "regions.enabled"), *off = jsonx_dig(ds, "regions.not_enabled");
+	size_t i;
+	int rc;
+
+	e = json_pack("{s:s?,s:s?,s:O,s:O,s:I}", "account",
+		      jsonx_str(id, "Account") ? jsonx_str(id, "Account") : jsonx_str(ds, "account"), "identity",
+		      jsonx_str(id, "Arn"), "regions", en ? en : json_null(), "regions_not_enabled", off ? off : json_null(),
+		      "errors", (json_int_t)json_array_size(json_object_get(ds, "errors")));
+	if (!e || json_array_append_new(accounts, e) < 0)
+		return err_set(ERR_NOMEM, "out of memory");
+	json_array_foreach(accounts, i, a)
+		strbuf_addf(&summary, "%s%s %s as %s: %zu region(s) read, %lld call(s) failed.", i ? " " : "", how,
+			    jsonx_str(a, "account") ? jsonx_str(a, "account") : "(account unknown)",
+			    jsonx_str(a, "identity") ? jsonx_str(a, "identity") : "(identity unknown)",
+			    json_array_size(json_object_get(a, "regions")), (long long)json_integer_value(json_object_get(a, "errors")));
+	if (requests >= 0)
+		strbuf_addf(&summary, " %ld request(s).", requests);
+	cov = json_pack("{s:O,s:s}", "accounts", accounts, "summary", summary.buf);
+	rc = cov ? inventory_coverage(inv, cov) : err_set(ERR_NOMEM, "out of memory");
+	json_decref(cov);
+	strbuf_release(&summary);
+	return rc;
+}
+
 static int aws_live(struct inventory *inv)
 {
 	const struct source *src = inv->src;
@@ -200,7 +234,13 @@ static int aws_live(struct inventory *inv)
 		goto cleanup;
 	json_object_set(ds, "access", access);
 	log_info("%s: %ld AWS request(s)", src->id, aws_client_requests(c));
-	rc = aws_normalise(inv, ds, "live");
+	if ((rc = aws_normalise(inv, ds, "live")) == 0) {
+		json_t *accounts = json_array();
+
+		rc = accounts ? record_coverage(inv, accounts, ds, "Account", aws_client_requests(c))
+			      : err_set(ERR_NOMEM, "out of memory");
+		json_decref(accounts);
+	}
 cleanup:
 	aws_client_free(c);
 	free(region);
@@ -209,7 +249,34 @@ cleanup:
 	return rc;
 }
 
-static int export_account(struct inventory *inv, const char *dir)
+/* The export files the data came from, as evidence under "file:" and the path inside the engagement folder. */
+static int keep_files(struct inventory *inv, const json_t *files)
+{
+	const char *base = inv->eng->dir;
+	struct strbuf text = STRBUF_INIT;
+	const json_t *f;
+	size_t i, blen = strlen(base);
+	int rc = 0;
+
+	json_array_foreach(files, i, f) {
+		const char *path = json_string_value(f), *rel = path;
+		struct strbuf uri = STRBUF_INIT;
+
+		if (rc < 0)
+			break;
+		if (util_has_prefix(path, base) && path[blen] == '/')
+			rel = path + blen + 1;
+		strbuf_init(&text, (size_t)256 << 20);
+		if ((rc = strbuf_read_file(&text, path)) == 0 && (rc = strbuf_addf(&uri, "file:%s", rel)) == 0)
+			rc = inventory_evidence(inv, uri.buf, util_has_suffix(path, ".csv") ? "text/csv" : "application/json",
+						text.buf, text.len, NULL);
+		strbuf_release(&text);
+		strbuf_release(&uri);
+	}
+	return rc;
+}
+
+static int export_account(struct inventory *inv, const char *dir, json_t *accounts)
 {
 	json_t *ds = aws_data_new(), *skipped = NULL, *v;
 	size_t i;
@@ -225,7 +292,10 @@ static int export_account(struct inventory *inv, const char *dir)
 	}
 	json_array_foreach(skipped, i, v)
 		log_info("%s: %s: not an export vetter reads; skipped", inv->src->id, json_string_value(v));
-	rc = aws_normalise(inv, ds, "export");
+	if ((rc = keep_files(inv, json_object_get(ds, "files"))) < 0)
+		goto cleanup;
+	if ((rc = aws_normalise(inv, ds, "export")) == 0)
+		rc = record_coverage(inv, accounts, ds, "Export of account", -1);
 cleanup:
 	json_decref(ds);
 	json_decref(skipped);
@@ -235,10 +305,14 @@ cleanup:
 static int aws_export(struct inventory *inv)
 {
 	struct strbuf path = STRBUF_INIT, sub = STRBUF_INIT;
-	json_t *dirs = NULL, *d;
+	json_t *dirs = NULL, *d, *accounts = json_array();
 	size_t i;
 	int rc;
 
+	if (!accounts) {
+		rc = err_set(ERR_NOMEM, "out of memory");
+		goto cleanup;
+	}
 	if ((rc = engagement_path(inv->eng, jsonx_str(inv->src->doc, "path"), &path)) < 0)
 		goto cleanup;
 	if (!util_is_dir(path.buf)) {
@@ -248,17 +322,18 @@ static int aws_export(struct inventory *inv)
 	if ((rc = aws_export_list_accounts(path.buf, &dirs)) < 0)
 		goto cleanup;
 	if (!json_array_size(dirs)) {
-		rc = export_account(inv, path.buf);
+		rc = export_account(inv, path.buf, accounts);
 		goto cleanup;
 	}
 	json_array_foreach(dirs, i, d) {
 		strbuf_reset(&sub);
 		util_path_join(&sub, path.buf, json_string_value(d));
-		if ((rc = export_account(inv, sub.buf)) < 0)
+		if ((rc = export_account(inv, sub.buf, accounts)) < 0)
 			break;
 	}
 cleanup:
 	json_decref(dirs);
+	json_decref(accounts);
 	strbuf_release(&path);
 	strbuf_release(&sub);
 	return rc;

@@ -624,13 +624,13 @@ static int classify(struct aws_client *c, const struct aws_call *call, const cha
 	return rc;
 }
 
-/* One page, with throttling retries; 0 with *page, AWS_ABSENT, or <0. */
+/* One page, with retries on throttling and 5xx; 0 with *page, AWS_ABSENT, or <0. */
 static int call_page(struct aws_client *c, const struct aws_service *svc, const struct aws_call *call,
 		     const char *region, const json_t *args, const char *token, int pageno, json_t **page)
 {
 	struct http_response resp;
 	struct aws_req r;
-	int attempt, rc = 0;
+	int attempt, transient, rc = 0;
 
 	for (attempt = 1;; attempt++) {
 		req_init(&r);
@@ -655,8 +655,11 @@ static int call_page(struct aws_client *c, const struct aws_service *svc, const 
 			return rc;
 		}
 		rc = classify(c, call, region, &resp);
+		/* Throttling, and AWS's side failing (the HTTP module already retried 502-504 and 429): retried. */
+		transient = aws_code_throttling(c->last_code) || resp.status == 500 || resp.status == 502 ||
+			    resp.status == 503 || resp.status == 504 || resp.status == 429;
 		http_response_release(&resp);
-		if (!aws_code_throttling(c->last_code) || attempt >= c->max_attempts)
+		if (!transient || attempt >= c->max_attempts)
 			return rc;
 		{
 			/* Exponential backoff with full jitter, capped at 20 s. */
@@ -665,8 +668,8 @@ static int call_page(struct aws_client *c, const struct aws_service *svc, const 
 			if (cap > 20000)
 				cap = 20000;
 			c->rng = c->rng * 1103515245u + 12345u;
-			log_debug("%s:%s in %s throttled (%s), attempt %d", call->service, call->action, region, c->last_code,
-				  attempt);
+			log_debug("%s:%s in %s throttled or failing (%s), attempt %d", call->service, call->action, region,
+				  c->last_code, attempt);
 			sleep_ms(cap / 2 + (long)(c->rng % (unsigned)(cap / 2 + 1)));
 		}
 	}

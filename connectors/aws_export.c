@@ -85,6 +85,13 @@ static int skip(struct exp *e, const char *path)
 	return json_array_append_new(e->skipped, json_string(path)) < 0 ? err_set(ERR_NOMEM, "out of memory") : 0;
 }
 
+static int used_file(struct exp *e, const char *path)
+{
+	return json_array_append_new(json_object_get(e->ds, "files"), json_string(path)) < 0
+		       ? err_set(ERR_NOMEM, "out of memory")
+		       : 0;
+}
+
 /* "An error occurred (CODE) when calling the OP operation: message" */
 static int cli_error(const char *text, char *code, size_t size)
 {
@@ -140,6 +147,8 @@ static int load_answer(struct exp *e, const struct aws_call *call, const char *p
 	rc = aws_data_put(e->ds, region, key, resource, v);
 	v = NULL;
 cleanup:
+	if (rc == 0 && text.len)
+		rc = used_file(e, path);
 	json_decref(v);
 	strbuf_release(&text);
 	return rc;
@@ -177,6 +186,8 @@ static int load_credential_report(struct exp *e, const char *path, int json)
 	json_object_set_new(e->ds, "credential_report", json_stringn(csv.buf, csv.len));
 	rc = aws_data_put(e->ds, NULL, "iam:GetCredentialReport", NULL, v);
 	v = NULL;
+	if (rc == 0)
+		rc = used_file(e, path);
 cleanup:
 	json_decref(v);
 	strbuf_release(&text);
@@ -187,8 +198,8 @@ cleanup:
 static int load_file(struct exp *e, const char *dir, const char *name, const char *region)
 {
 	struct strbuf path = STRBUF_INIT, stem = STRBUF_INIT;
-	const struct aws_call *call;
-	int rc = 0;
+	const struct aws_call *call = NULL;
+	int rc = 0, used = 1;
 
 	util_path_join(&path, dir, name);
 	if (!strcmp(name, "credential-report.csv") || !strcmp(name, "iam-credential-report.csv")) {
@@ -197,30 +208,43 @@ static int load_file(struct exp *e, const char *dir, const char *name, const cha
 	}
 	if (!util_has_suffix(name, ".json")) {
 		rc = skip(e, path.buf);
+		used = 0;
 		goto cleanup;
 	}
 	strbuf_add(&stem, name, strlen(name) - 5);
-	if (!strcmp(stem.buf, "iam-get-credential-report")) {
+	call = call_for(stem.buf);
+	if (call && (call->flags & AWS_CALL_CREDENTIAL)) {
+		/* sts assume-role, ecr get-authorization-token: credentials, never read. */
+		rc = skip(e, path.buf);
+		used = 0;
+	} else if (!strcmp(stem.buf, "iam-get-credential-report")) {
 		rc = load_credential_report(e, path.buf, 1);
 	} else if (!strcmp(stem.buf, "sts-get-caller-identity")) {
 		json_t *v = NULL;
 
-		if ((rc = jsonx_load_file(path.buf, EXPORT_MAX_FILE, &v)) == 0)
+		if ((rc = jsonx_load_file(path.buf, EXPORT_MAX_FILE, &v)) == 0) {
 			json_object_set_new(e->ds, "identity", v);
-	} else if ((call = call_for(stem.buf))) {
+			rc = used_file(e, path.buf);
+		}
+	} else if (call) {
 		rc = load_answer(e, call, path.buf, region ? region : e->default_region, NULL);
 	} else {
 		/* Perhaps an AWS Config snapshot. */
 		json_t *v = NULL;
 
 		if ((rc = jsonx_load_file(path.buf, EXPORT_MAX_FILE, &v)) == 0) {
-			if (json_is_array(json_object_get(v, "configurationItems")))
+			if (json_is_array(json_object_get(v, "configurationItems"))) {
 				rc = aws_config_snapshot(e->ds, json_object_get(v, "configurationItems"), path.buf);
-			else
+			} else {
 				rc = skip(e, path.buf);
+				used = 0;
+			}
 		}
 		json_decref(v);
 	}
+	/* The files the data came from, for the evidence (answers record themselves). */
+	if (rc == 0 && used && !call)
+		rc = used_file(e, path.buf);
 cleanup:
 	strbuf_release(&path);
 	strbuf_release(&stem);
@@ -386,7 +410,7 @@ int aws_collect_export(const char *dir, json_t *ds, json_t **skipped)
 	int rc;
 
 	*skipped = NULL;
-	if (!e.skipped)
+	if (!e.skipped || json_object_set_new(ds, "files", json_array()) < 0)
 		return err_set(ERR_NOMEM, "out of memory");
 	e.default_region = jsonx_str(ds, "default_region") ? jsonx_str(ds, "default_region") : "us-east-1";
 	if ((rc = load_folder(&e, dir, NULL)) < 0)

@@ -12,7 +12,9 @@
 #include "core/err.h"
 #include "core/jsonx.h"
 #include "core/log.h"
+#include "core/store.h"
 #include "core/strbuf.h"
+#include "core/util.h"
 #include "scan/registry_source.h"
 #include "th.h"
 
@@ -136,6 +138,22 @@ void th_aws_check_findings(const char *findings_path, const char *pack, const ch
 	}
 	ck_assert_int_eq(gaps, 2);
 	ck_assert_int_eq(kms, 1);
+	/* The identity vetter used is in the source's coverage (the report's coverage section). */
+	json_array_foreach(json_object_get(doc, "sources"), i, f) {
+		const json_t *acct = json_array_get(jsonx_dig(f, "coverage.accounts"), 0);
+
+		if (strcmp(jsonx_strz(f, "id"), "bad.aws"))
+			continue;
+		strbuf_reset(&key);
+		strbuf_addf(&key, "arn:aws:sts::%s:assumed-role/SecurityAudit/vetter", bad_account);
+		ck_assert_str_eq(jsonx_strz(acct, "identity"), key.buf);
+		ck_assert_str_eq(jsonx_strz(acct, "account"), bad_account);
+		ck_assert_uint_eq(json_array_size(json_object_get(acct, "regions")), 2);
+		ck_assert_msg(strstr(jsonx_strz(json_object_get(f, "coverage"), "summary"), key.buf), "%s",
+			      jsonx_strz(json_object_get(f, "coverage"), "summary"));
+		kms = -1;
+	}
+	ck_assert_int_eq(kms, -1); /* bad.aws was there */
 	ck_assert_int_eq(rds, 1);
 	json_array_foreach(json_object_get(rules, "rules"), i, r)
 		ck_assert_msg(json_object_get(failed, jsonx_strz(r, "id")) != NULL, "rule %s is no finding of bad",
@@ -253,4 +271,68 @@ void th_aws_check_ecr(const char *eng_path, const char *const *env, const char *
 	json_decref(names);
 	strbuf_release(&host);
 	strbuf_release(&line);
+}
+
+void th_aws_canaries(const char *dir, const char *secret, const struct th_result *res)
+{
+	struct strbuf issued = STRBUF_INIT, state = STRBUF_INIT, out = STRBUF_INIT, text = STRBUF_INIT;
+	const char *secrets[64] = { secret, "CANARY-expired-session-token", "bad-external-id", "good-external-id" };
+	char *line, *save = NULL;
+	size_t n = 4, i;
+
+	strbuf_addf(&issued, "%s/proxy.log.issued", dir);
+	strbuf_addf(&state, "%s/deal.vetter", dir);
+	strbuf_addf(&out, "%s/out", dir);
+	th_read(issued.buf, &text);
+	for (line = strtok_r(text.buf, "\n", &save); line && n < 63; line = strtok_r(NULL, "\n", &save))
+		secrets[n++] = line;
+	/* Two AssumeRole answers at least (one per account), each a secret key and a token. */
+	ck_assert_uint_ge(n, 8);
+	for (i = 0; i < n; i++)
+		ck_assert_msg(!strstr(res->out.buf, secrets[i]) && !strstr(res->err.buf, secrets[i]), "%.12s... printed",
+			      secrets[i]);
+	th_aws_no_secret(state.buf, secrets);
+	th_aws_no_secret(out.buf, secrets);
+	strbuf_release(&text);
+	strbuf_release(&issued);
+	strbuf_release(&state);
+	strbuf_release(&out);
+}
+
+struct ev_count {
+	const char *prefix, *name;
+	int n, named;
+};
+
+static int count_row(void *ctx, const struct store_evidence_row *row)
+{
+	struct ev_count *c = ctx;
+
+	if (util_has_prefix(row->uri, c->prefix)) {
+		c->n++;
+		c->named += util_has_suffix(row->uri, c->name);
+	}
+	return 0;
+}
+
+int th_aws_evidence(const char *store_path, const char *prefix, const char *name)
+{
+	struct ev_count c = { prefix, name, 0, 0 };
+	struct store *st = NULL;
+
+	ck_assert_msg(store_open(&st, store_path) == 0, "%s", err_last());
+	ck_assert_int_eq(store_evidence_foreach(st, count_row, &c), 0);
+	store_close(st);
+	ck_assert_msg(c.named == 1, "no evidence row %s...%s", prefix, name);
+	return c.n;
+}
+
+int th_aws_count_files(const char *dir)
+{
+	const char *none[] = { NULL };
+	struct strbuf found = STRBUF_INIT;
+	int n = scan(dir, none, &found, 0);
+
+	strbuf_release(&found);
+	return n;
 }

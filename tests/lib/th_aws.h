@@ -10,6 +10,8 @@
 
 #include <jansson.h>
 
+#include "th.h"
+
 /*
  * The pack (rules/aws.json) over the documents of assets (key -> {company,
  * doc}) with 'vetter check', one file per company written into dir: every
@@ -35,5 +37,19 @@ void th_aws_check_ecr(const char *eng_path, const char *const *env, const char *
 
 /* No file under dir (recursively) holds any of secrets (NULL-terminated); names the file and secret. */
 void th_aws_no_secret(const char *dir, const char *const *secrets);
+
+/*
+ * Canaries: secret (the secret key), the session tokens (given, and issued
+ * by STS as the proxy recorded in dir/proxy.log.issued) and the external ids
+ * are in none of vetter's output (res) and no file of dir/deal.vetter (store,
+ * evidence, run log) or dir/out (the report).
+ */
+void th_aws_canaries(const char *dir, const char *secret, const struct th_result *res);
+
+/* Evidence rows of the store whose URI starts with prefix; one of them must end with name. */
+int th_aws_evidence(const char *store_path, const char *prefix, const char *name);
+
+/* Regular files under dir, recursively. */
+int th_aws_count_files(const char *dir);
 
 #endif
