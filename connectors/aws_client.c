@@ -1,5 +1,6 @@
 #include "aws_client.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,13 +116,41 @@ static char *dupz(const char *s)
 	return s ? strdup(s) : NULL;
 }
 
+/* 1 when the host of "HOST[:PORT][/...]" is 127.0.0.0/8, ::1 or localhost. */
+static int endpoint_loopback(const char *hostport)
+{
+	size_t n = hostport[0] == '[' ? strcspn(hostport, "]") + 1 : strcspn(hostport, ":/");
+
+	if (n == 5 && !strncmp(hostport, "[::1]", 5))
+		return 1;
+	if (n == 9 && !strncasecmp(hostport, "localhost", 9))
+		return 1;
+	if (n > 4 && n < 16 && !strncmp(hostport, "127.", 4)) {
+		size_t i;
+
+		for (i = 4; i < n; i++)
+			if (!(isdigit((unsigned char)hostport[i]) || hostport[i] == '.'))
+				return 0;
+		return 1;
+	}
+	return 0;
+}
+
 int aws_client_new(struct aws_client **out, const struct aws_creds *creds, const struct aws_client_opts *opt)
 {
 	struct http_options hopt = { 0 };
-	struct aws_client *c = calloc(1, sizeof(*c));
+	struct aws_client *c;
 	int rc;
 
-	if (!c)
+	/*
+	 * Plain HTTP carries the session token in the clear: only to this machine
+	 * (an emulator such as moto_server), never to another host.
+	 */
+	if (opt->endpoint_url && !util_has_prefix(opt->endpoint_url, "https://") &&
+	    !(util_has_prefix(opt->endpoint_url, "http://") && endpoint_loopback(opt->endpoint_url + 7)))
+		return err_set(ERR_USAGE, "endpoint_url '%.200s': https://, or http:// to a loopback address only",
+			       opt->endpoint_url);
+	if (!(c = calloc(1, sizeof(*c))))
 		return err_set(ERR_NOMEM, "out of memory");
 	hopt.tls_verify = opt->tls_verify;
 	hopt.max_body = AWS_RESP_MAX_BODY;

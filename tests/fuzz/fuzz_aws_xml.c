@@ -6,6 +6,7 @@
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "connectors/aws_model.h"
@@ -41,7 +42,7 @@ static int pick(const uint8_t *data, size_t size, char *service, char *action)
 		if (root && !strcmp(strchr(key, ':') + 1, root)) {
 			memcpy(service, key, (size_t)(strchr(key, ':') - key));
 			service[strchr(key, ':') - key] = 0;
-			strcpy(action, root);
+			snprintf(action, 128, "%s", root); /* action is char[128] */
 			return 1;
 		}
 		n++;

@@ -119,6 +119,35 @@ START_TEST(client_refuses_outside_the_table)
 }
 END_TEST
 
+/* Plain HTTP would carry the session token in the clear: loopback only. */
+START_TEST(plain_http_only_to_loopback)
+{
+	static const char *const refused[] = { "http://10.0.0.1:5000",		 "http://169.254.169.254",
+					       "http://127.0.0.1.evil.example", "http://localhost.evil.example",
+					       "ftp://127.0.0.1",		 "http://[fe80::1]:80" };
+	static const char *const accepted[] = { "http://127.0.0.1:5000", "http://localhost:1/", "http://[::1]:8080",
+						"https://sts.amazonaws.com", "http://127.0.0.1" };
+	struct aws_creds cr = { 0 };
+	struct aws_client_opts opt = { 0 };
+	struct aws_client *c = NULL;
+	size_t i;
+
+	ck_assert_int_eq(aws_creds_set(&cr, "AKIDEXAMPLE", "secret-secret", NULL, "test"), 0);
+	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		opt.endpoint_url = refused[i];
+		ck_assert_msg(aws_client_new(&c, &cr, &opt) == ERR_USAGE, "%s accepted", refused[i]);
+		ck_assert_ptr_nonnull(strstr(err_last(), "loopback"));
+	}
+	for (i = 0; i < sizeof(accepted) / sizeof(accepted[0]); i++) {
+		opt.endpoint_url = accepted[i];
+		ck_assert_msg(aws_client_new(&c, &cr, &opt) == 0, "%s: %s", accepted[i], err_last());
+		aws_client_free(c);
+		c = NULL;
+	}
+	aws_creds_release(&cr);
+}
+END_TEST
+
 START_TEST(absent_codes_and_throttling)
 {
 	ck_assert(aws_call_absent(aws_call_find("iam", "GetAccountPasswordPolicy"), "NoSuchEntity"));
@@ -144,6 +173,7 @@ Suite *aws_calls_suite(void)
 	tcase_add_test(tc, model_matches_table);
 	tcase_add_test(tc, client_refuses_outside_the_table);
 	tcase_add_test(tc, absent_codes_and_throttling);
+	tcase_add_test(tc, plain_http_only_to_loopback);
 	suite_add_tcase(s, tc);
 	return s;
 }
