@@ -8,6 +8,10 @@ extern const struct connector connector_aws_export;
 extern const struct connector connector_kubernetes;
 extern const struct connector connector_kubernetes_export;
 extern const struct connector connector_registry;
+extern const struct connector connector_azure_export;
+extern const struct connector connector_gcp_export;
+extern const struct connector connector_azure;
+extern const struct connector connector_gcp;
 
 static const struct connector *const connectors[] = {
 	&connector_images,
@@ -16,6 +20,10 @@ static const struct connector *const connectors[] = {
 	&connector_kubernetes,
 	&connector_kubernetes_export,
 	&connector_registry,
+	&connector_azure_export,
+	&connector_gcp_export,
+	&connector_azure,
+	&connector_gcp,
 };
 
 /* Connectors that add to a source's info (kubernetes.c). */

@@ -6,6 +6,8 @@
 #define K8S_CONNECTOR "the kubernetes and kubernetes-export sources"
 #define CLOUD_OFFLINE "cloud resource documents (vetter check)"
 #define AWS_CONNECTOR "the aws and aws-export sources"
+#define AZURE_CONNECTOR "the azure and azure-export sources"
+#define GCP_CONNECTOR "the gcp and gcp-export sources"
 
 const struct resource_kind resource_kinds[] = {
 	{ "image", "a container image's configuration (user, environment names, ports, build history)" },
@@ -89,19 +91,19 @@ const struct dataset datasets[] = {
 	{ "aws.rds.instances", "RDS database instances", AWS_CONNECTOR, CLOUD_OFFLINE },
 	{ "aws.kms.keys", "KMS keys with their rotation status", AWS_CONNECTOR, CLOUD_OFFLINE },
 	{ "aws.efs.filesystems", "EFS file systems", AWS_CONNECTOR, CLOUD_OFFLINE },
-	{ "azure.security.pricings", "Microsoft Defender for Cloud plans and security contacts", NULL, CLOUD_OFFLINE },
-	{ "azure.storage.accounts", "storage accounts", NULL, CLOUD_OFFLINE },
-	{ "azure.network.nsgs", "network security groups", NULL, CLOUD_OFFLINE },
-	{ "azure.keyvault.vaults", "key vaults with their keys and secrets (metadata)", NULL, CLOUD_OFFLINE },
-	{ "azure.sql.servers", "SQL servers with firewall rules and auditing", NULL, CLOUD_OFFLINE },
-	{ "gcp.resourcemanager.iam_policy", "the project's IAM policy", NULL, CLOUD_OFFLINE },
-	{ "gcp.iam.service_accounts", "service accounts with their keys", NULL, CLOUD_OFFLINE },
-	{ "gcp.compute.firewalls", "VPC firewall rules", NULL, CLOUD_OFFLINE },
-	{ "gcp.compute.networks", "VPC networks and subnetworks", NULL, CLOUD_OFFLINE },
-	{ "gcp.compute.instances", "Compute Engine instances", NULL, CLOUD_OFFLINE },
-	{ "gcp.storage.buckets", "Cloud Storage buckets with their IAM policies", NULL, CLOUD_OFFLINE },
-	{ "gcp.sql.instances", "Cloud SQL instances", NULL, CLOUD_OFFLINE },
-	{ "gcp.kms.keys", "Cloud KMS keys", NULL, CLOUD_OFFLINE },
+	{ "azure.security.pricings", "Microsoft Defender for Cloud plans and security contacts", AZURE_CONNECTOR, CLOUD_OFFLINE },
+	{ "azure.storage.accounts", "storage accounts", AZURE_CONNECTOR, CLOUD_OFFLINE },
+	{ "azure.network.nsgs", "network security groups", AZURE_CONNECTOR, CLOUD_OFFLINE },
+	{ "azure.keyvault.vaults", "key vaults with their keys and secrets (metadata)", AZURE_CONNECTOR, CLOUD_OFFLINE },
+	{ "azure.sql.servers", "SQL servers with firewall rules and auditing", AZURE_CONNECTOR, CLOUD_OFFLINE },
+	{ "gcp.resourcemanager.iam_policy", "the project's IAM policy", GCP_CONNECTOR, CLOUD_OFFLINE },
+	{ "gcp.iam.service_accounts", "service accounts with their keys", GCP_CONNECTOR, CLOUD_OFFLINE },
+	{ "gcp.compute.firewalls", "VPC firewall rules", GCP_CONNECTOR, CLOUD_OFFLINE },
+	{ "gcp.compute.networks", "VPC networks and subnetworks", GCP_CONNECTOR, CLOUD_OFFLINE },
+	{ "gcp.compute.instances", "Compute Engine instances", GCP_CONNECTOR, CLOUD_OFFLINE },
+	{ "gcp.storage.buckets", "Cloud Storage buckets with their IAM policies", GCP_CONNECTOR, CLOUD_OFFLINE },
+	{ "gcp.sql.instances", "Cloud SQL instances", GCP_CONNECTOR, CLOUD_OFFLINE },
+	{ "gcp.kms.keys", "Cloud KMS keys", GCP_CONNECTOR, CLOUD_OFFLINE },
 	{ NULL, NULL, NULL, NULL },
 };
 

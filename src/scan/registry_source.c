@@ -12,7 +12,7 @@
 #include "core/util.h"
 #include "registry_creds.h"
 
-static const char *const flavours[] = { "generic", "ecr", NULL };
+static const char *const flavours[] = { "generic", "ecr", "acr", "gar", NULL };
 
 const struct schema_field registry_source_keys[] = {
 	{ "host", SCH_STRING, 1, NULL, SCH_ANY, NULL },
@@ -29,6 +29,8 @@ const struct schema_field registry_source_keys[] = {
 	{ "insecure", SCH_BOOL, 0, NULL, SCH_ANY, NULL },
 	{ "timeout", SCH_INT, 0, NULL, SCH_ANY, NULL },
 	{ "region", SCH_STRING, 0, NULL, SCH_ANY, NULL },
+	{ "tenant", SCH_STRING, 0, NULL, SCH_ANY, NULL },      /* acr */
+	{ "endpoints", SCH_MAP, 0, NULL, SCH_STRING, NULL },   /* acr, gar: login, token */
 	{ NULL, 0, 0, NULL, 0, NULL },
 };
 
@@ -133,6 +135,20 @@ static int ecr_cred(void *ctx, const char *host, struct registry_cred *out)
 	return registry_ecr_credentials(rs->eng, rs->src, host, out);
 }
 
+static int acr_cred(void *ctx, const char *host, struct registry_cred *out)
+{
+	struct registry_source *rs = ctx;
+
+	return registry_acr_credentials(rs->eng, rs->src, host, rs->ca_file, out);
+}
+
+static int gar_cred(void *ctx, const char *host, struct registry_cred *out)
+{
+	struct registry_source *rs = ctx;
+
+	return registry_gar_credentials(rs->eng, rs->src, host, rs->ca_file, out);
+}
+
 int registry_ecr_credentials(const struct engagement *eng, const struct source *src, const char *host,
 			     struct registry_cred *out)
 {
@@ -170,7 +186,10 @@ int registry_source_open(struct registry_source *rs, struct registry **out)
 	o.ca_file = rs->ca_file;
 	o.timeout_s = rs->timeout_s;
 	o.stall_s = rs->timeout_s;
-	o.cred = !strcmp(rs->flavour, "ecr") ? ecr_cred : generic_cred;
+	o.cred = !strcmp(rs->flavour, "ecr") ? ecr_cred
+		 : !strcmp(rs->flavour, "acr") ? acr_cred
+		 : !strcmp(rs->flavour, "gar") ? gar_cred
+					       : generic_cred;
 	o.cred_ctx = rs;
 	return registry_new(out, &o);
 }

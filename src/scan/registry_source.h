@@ -13,6 +13,13 @@
  *   ecr      a token from ECR's GetAuthorizationToken, through the AWS
  *            connector (connectors/aws.h): registry_ecr_credentials() and
  *            registry_ecr_repositories() below.
+ *   acr      Azure Container Registry: the service principal of the
+ *            credentials block (client_id, client_secret, with tenant)
+ *            exchanged for an Entra ID token, exchanged at the registry's
+ *            /oauth2/exchange for a refresh token (connectors/cloud_registry.c).
+ *   gar      Artifact Registry and Container Registry (gcr.io): an access
+ *            token from the credentials block's service_account_key, as the
+ *            password of "oauth2accesstoken".
  */
 #ifndef VETTER_REGISTRY_SOURCE_H
 #define VETTER_REGISTRY_SOURCE_H
@@ -30,7 +37,7 @@ struct registry_source {
 	const struct engagement *eng;
 	const struct source *src;
 	char *host;             /* "HOST[:PORT]" */
-	const char *flavour;    /* "generic" or "ecr" (borrowed) */
+	const char *flavour;    /* "generic", "ecr", "acr" or "gar" (borrowed) */
 	const char *platform;   /* default linux/amd64 (borrowed) */
 	char *ca_file;          /* resolved against the engagement folder */
 	struct docker_config *dc;
@@ -60,6 +67,12 @@ int registry_ecr_credentials(const struct engagement *eng, const struct source *
  */
 int registry_ecr_repositories(const struct engagement *eng, const struct source *src, const char *host,
 			      registry_name_fn fn, void *ctx);
+
+/* [azure-gcp]: the acr and gar flavours' credentials (connectors/cloud_registry.c), registered for scrubbing. */
+int registry_acr_credentials(const struct engagement *eng, const struct source *src, const char *host, const char *ca_file,
+			     struct registry_cred *out);
+int registry_gar_credentials(const struct engagement *eng, const struct source *src, const char *host, const char *ca_file,
+			     struct registry_cred *out);
 
 /*
  * The scan stage's clients: one per host, made from the engagement's
