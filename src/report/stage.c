@@ -76,6 +76,13 @@ int report_results(struct run_ctx *ctx, json_t **out)
 	json_object_set_new(res, "companies", companies);
 	json_object_set_new(res, "sources", sc.list);
 	json_object_set_new(res, "findings", findings);
+	/* Ratings, issues, money and the deal view, as the score stage computed them. */
+	if ((rc = score_scores(ctx->st, &sum)) == 0)
+		json_object_set_new(res, "scores", sum);
+	else if (rc != ERR_NOTFOUND) {
+		json_decref(res);
+		return rc;
+	}
 	*out = res;
 	return 0;
 fail:
