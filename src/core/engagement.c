@@ -79,7 +79,7 @@ static const struct schema_field top_keys[] = {
 	{ "evidence", SCH_OBJECT, 0, evidence_keys, SCH_ANY, NULL },
 	{ "companies", SCH_LIST, 1, company_keys, SCH_OBJECT, NULL },
 	{ "report", SCH_OBJECT, 0, report_keys, SCH_ANY, NULL },
-	{ "scoring", SCH_OBJECT, 0, NULL, SCH_ANY, NULL },
+	{ "scoring", SCH_MAP, 0, NULL, SCH_ANY, NULL }, /* its keys: scoring/config.c, before the run */
 	{ "waivers", SCH_STRING, 0, NULL, SCH_ANY, NULL },
 	{ "manual_findings", SCH_STRING, 0, NULL, SCH_ANY, NULL },
 	{ "networks", SCH_ANY, 0, NULL, SCH_ANY, NULL },
