@@ -108,9 +108,16 @@ static int asset_flags(const struct sc_state *s, const struct sc_asset *a)
 	return flags;
 }
 
-static json_t *ref_json(const char *kind, const char *key, const char *name)
+/* Add an asset to a red flag once. */
+static void add_ref(json_t *flag, const char *kind, const char *key, const char *name)
 {
-	return json_pack("{s:s, s:s, s:s}", "kind", kind, "key", key, "name", name ? name : key);
+	json_t *assets = json_object_get(flag, "assets"), *a;
+	size_t i;
+
+	json_array_foreach(assets, i, a)
+		if (!strcmp(jsonx_strz(a, "kind"), kind) && !strcmp(jsonx_strz(a, "key"), key))
+			return;
+	json_array_append_new(assets, json_pack("{s:s, s:s, s:s}", "kind", kind, "key", key, "name", name ? name : key));
 }
 
 int deal_red_flags(struct sc_state *s, int ci, json_t **out)
@@ -144,8 +151,7 @@ int deal_red_flags(struct sc_state *s, int ci, json_t **out)
 				continue;
 			risk_red_flag(x, k);
 			json_array_append_new(json_object_get(found[k], "findings"), json_string(x->id));
-			json_array_append_new(json_object_get(found[k], "assets"),
-					      ref_json(jsonx_strz(a, "kind"), jsonx_strz(a, "key"), jsonx_str(a, "name")));
+			add_ref(found[k], jsonx_strz(a, "kind"), jsonx_strz(a, "key"), jsonx_str(a, "name"));
 		}
 	}
 	for (i = 0; i < s->m->nas; i++) {
@@ -155,7 +161,7 @@ int deal_red_flags(struct sc_state *s, int ci, json_t **out)
 			continue;
 		for (k = 0; k < SC_MAX_RED_FLAGS; k++)
 			if (flags & (1 << k))
-				json_array_append_new(json_object_get(found[k], "assets"), ref_json(a->kind, a->key, a->name));
+				add_ref(found[k], a->kind, a->key, a->name);
 	}
 	for (k = 0; k < SC_MAX_RED_FLAGS; k++)
 		if (json_array_size(json_object_get(found[k], "assets")))
