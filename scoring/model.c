@@ -356,12 +356,6 @@ int model_build(struct sc_model **out, json_t *root)
 		m->nas++;
 	}
 	qsort(m->as, m->nas, sizeof(*m->as), cmp_asset);
-	for (i = 0; i < m->nas; i++) {
-		const struct sc_source *s = model_source(m, m->as[i].source);
-
-		if (s)
-			((struct sc_source *)s)->wrote_units++;
-	}
 
 	list = json_object_get(root, "edges");
 	if (json_array_size(list) > MODEL_MAX_EDGES) {

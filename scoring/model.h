@@ -42,7 +42,6 @@ struct sc_company {
 struct sc_source {
 	const char *id, *company, *type, *status, *error;
 	const json_t *tags;
-	int wrote_units;
 };
 
 struct sc_asset {

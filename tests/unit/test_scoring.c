@@ -442,6 +442,49 @@ START_TEST(python_reference_agrees)
 }
 END_TEST
 
+/* The demo engagement through 'vetter run': what the report stage writes agrees with the reference too. */
+START_TEST(demo_run_agrees_with_reference)
+{
+	char *dir = th_tmpdir(), *demo = th_repo_path("samples/demo"), *script = th_repo_path("tests/lib/score_reference.py");
+	char *tpl = th_repo_path("templates"), *deployer = th_data_path(DEPLOYER_CSV), *human = th_data_path(HUMAN_CSV);
+	struct strbuf dst = STRBUF_INIT, eng = STRBUF_INIT, out = STRBUF_INIT, json = STRBUF_INIT, state = STRBUF_INIT;
+	const char *cp[] = { "cp", "-R", demo, NULL, NULL };
+	const char *py[] = { "python3", script, "--templates", tpl, "--deployer", deployer, "--human", human, NULL, NULL };
+	struct th_result r;
+	json_t *doc = NULL;
+
+	strbuf_addf(&dst, "%s/demo", dir);
+	strbuf_addf(&eng, "%s/engagement.yaml", dst.buf);
+	strbuf_addf(&state, "%s/engagement.vetter", dst.buf);
+	strbuf_addf(&out, "%s/out", dir);
+	strbuf_addf(&json, "%s/findings.json", out.buf);
+	cp[3] = dst.buf;
+	th_run(&r, cp, NULL, NULL, NULL);
+	th_assert_status(&r, 0);
+	th_result_release(&r);
+	th_rm_rf(state.buf);
+	th_vetter(&r, NULL, "run", eng.buf, "--out", out.buf, NULL);
+	th_assert_status(&r, 3);
+	th_result_release(&r);
+	py[8] = json.buf;
+	th_run(&r, py, NULL, NULL, NULL);
+	th_assert_status(&r, 0);
+	th_result_release(&r);
+	/* Half-assessed images are not evidence enough for a grade, and the loss figures say they are illustrative. */
+	strbuf_reset(&dst);
+	th_read(json.buf, &dst);
+	ck_assert_int_eq(jsonx_parse(dst.buf, dst.len, "findings.json", &doc), 0);
+	ck_assert_str_eq(jsonx_strz(jsonx_dig(json_array_get(jsonx_dig(doc, "scores.companies"), 1), "rating"), "status"),
+			 "insufficient-evidence");
+	ck_assert(json_is_true(jsonx_dig(json_array_get(jsonx_dig(doc, "scores.companies"), 1), "loss.illustrative")));
+	ck_assert_str_eq(jsonx_strz(json_array_get(jsonx_dig(doc, "scores.deal.conditions"), 0), "id"), "access-to-assess");
+	json_decref(doc);
+	th_rm_rf(dir);
+	free(dir), free(demo), free(script), free(tpl), free(deployer), free(human);
+	strbuf_release(&dst), strbuf_release(&eng), strbuf_release(&out), strbuf_release(&json), strbuf_release(&state);
+}
+END_TEST
+
 Suite *scoring_suite(void)
 {
 	Suite *s = suite_create("scoring");
@@ -460,6 +503,9 @@ Suite *scoring_suite(void)
 	if (th_have_tool("python_reference_agrees", "python3") &&
 	    th_have_data("python_reference_agrees", DEPLOYER_CSV))
 		tcase_add_test(tc, python_reference_agrees);
+	if (th_have_tool("demo_run_agrees_with_reference", "python3") &&
+	    th_have_data("demo_run_agrees_with_reference", DEPLOYER_CSV))
+		tcase_add_test(tc, demo_run_agrees_with_reference);
 	suite_add_tcase(s, tc);
 	return s;
 }
