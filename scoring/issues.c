@@ -128,7 +128,8 @@ static int count_layers(const struct sc_model *m, const char *company, json_t *o
 		json_array_foreach(json_object_get(a->doc, "layers"), j, l) {
 			const char *d = json_is_string(l) ? json_string_value(l) : jsonx_str(l, "diff_id");
 
-			if (d && json_object_set_new(out, d, json_integer(jsonx_int(out, d, 0) + 1)) < 0)
+			/* Only content digests say two images share a layer (an unpacked folder's is "dir"). */
+			if (d && util_has_prefix(d, "sha256:") && json_object_set_new(out, d, json_integer(jsonx_int(out, d, 0) + 1)) < 0)
 				return err_set(ERR_NOMEM, "out of memory");
 		}
 	}

@@ -103,6 +103,10 @@ static int gather_units(const struct sc_state *s, int ci, struct units *u)
 			x->state = U_NOT;
 			x->reason = jsonx_str(a->doc, "reason") ? jsonx_str(a->doc, "reason") :
 								   "listed by the connector but not collected";
+		} else if (!strcmp(a->kind, "image") && !json_object_get(a->doc, "layers")) {
+			/* The scan stage gives every image its layers or a gap. */
+			x->state = U_NOT;
+			x->reason = "no scan result";
 		}
 	}
 	for (i = 0; i < s->nfs; i++) {

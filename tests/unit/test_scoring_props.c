@@ -244,9 +244,11 @@ START_TEST(more_coverage_never_brings_insufficient_evidence_back)
 			if (!json_array_size(gaps))
 				break;
 			if (rnd_below(4) == 0) {
-				json_t *img = json_pack("{s:I, s:s, s:s, s:s, s:s, s:{}}", "id", (json_int_t)(100000 + rnd_below(1000000)),
-							"company", rnd_below(2) ? "heron" : "kestrel", "kind", "image",
-							"key", "extra", "name", "extra", "doc");
+				/* An image the scan assessed: it has its layers. */
+				json_t *img = json_pack("{s:I, s:s, s:s, s:s, s:s, s:{s:[]}}", "id",
+							(json_int_t)(100000 + rnd_below(1000000)), "company",
+							rnd_below(2) ? "heron" : "kestrel", "kind", "image", "key", "extra",
+							"name", "extra", "doc", "layers");
 
 				json_object_set_new(img, "key", json_sprintf("extra-%u", (unsigned)rnd_below(1000000)));
 				json_array_append_new(json_object_get(doc, "assets"), img);
