@@ -162,7 +162,8 @@ static int gather_units(const struct sc_state *s, int ci, struct units *u)
 		x->asset = -1;
 		x->domains = source_type_domains(src);
 	}
-	qsort(u->v, u->n, sizeof(*u->v), cmp_unit);
+	if (u->n)
+		qsort(u->v, u->n, sizeof(*u->v), cmp_unit);
 	return 0;
 }
 
