@@ -362,7 +362,7 @@ static void group_text(const struct group *g, size_t nassets, struct strbuf *tit
 	switch (g->type) {
 	case G_BASE_IMAGE:
 		strbuf_addstr(title, "Rebuild on an updated base image");
-		strbuf_addf(fix, "Rebuild the %zu images that share the layer %.19s on an updated base image.", nassets,
+		strbuf_addf(fix, "Rebuild the %zu images that share the layer %s on an updated base image.", nassets,
 			    g->label);
 		break;
 	case G_PACKAGE:
