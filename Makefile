@@ -105,7 +105,8 @@ deps:
 
 check: deps
 	@$(MAKE) --no-print-directory tests
-	@VETTER_BIN=$(abspath $(BIN)) VETTER_ROOT=$(CURDIR) VETTER_FUZZ_REPLAY_DIR=$(abspath $(BUILD)/fuzz-replay) $(TEST_BIN)
+	@VETTER_BIN=$(abspath $(BIN)) VETTER_ROOT=$(CURDIR) VETTER_FUZZ_REPLAY_DIR=$(abspath $(BUILD)/fuzz-replay) \
+	  VETTER_VULNDB=$${VETTER_VULNDB:-$(abspath $(BUILD))/no-such-vulndb.sqlite} $(TEST_BIN)
 
 demo: deps
 	@$(MAKE) --no-print-directory $(BIN)

@@ -9,7 +9,7 @@
 #include "core/progress.h"
 #include "core/testhook.h"
 
-static int source_info_json(const struct source *src, struct strbuf *out)
+static int source_info_json(const struct engagement *eng, const struct source *src, struct strbuf *out)
 {
 	json_t *info = json_object(), *auth;
 	int rc;
@@ -26,7 +26,8 @@ static int source_info_json(const struct source *src, struct strbuf *out)
 		jsonx_set_str(auth, "reference", src->auth.reference);
 		json_object_set_new(info, "authorization", auth);
 	}
-	rc = jsonx_dump_canonical(out, info);
+	if ((rc = connector_source_info(eng, src, info)) == 0)
+		rc = jsonx_dump_canonical(out, info);
 	json_decref(info);
 	return rc;
 }
@@ -45,7 +46,7 @@ static int clear_source(struct run_ctx *ctx, const struct source *src)
 
 static int record_failure(struct run_ctx *ctx, const struct source *src, const char *message)
 {
-	struct inventory inv = { ctx->st, ctx->ev, ctx->eng, src->company, src, 0, 0 };
+	struct inventory inv = { ctx->st, ctx->ev, ctx->eng, src->company, src, 0, 0, 0 };
 	int rc;
 
 	if ((rc = store_begin(ctx->st)) < 0)
@@ -60,7 +61,7 @@ static int record_failure(struct run_ctx *ctx, const struct source *src, const c
 
 static int collect_one(struct run_ctx *ctx, const struct source *src)
 {
-	struct inventory inv = { ctx->st, ctx->ev, ctx->eng, src->company, src, 0, 0 };
+	struct inventory inv = { ctx->st, ctx->ev, ctx->eng, src->company, src, 0, 0, ctx->jobs };
 	const struct connector *c = connector_find(src->type);
 	struct strbuf status = STRBUF_INIT, msg = STRBUF_INIT;
 	int rc;
@@ -121,7 +122,7 @@ int collect_stage(struct run_ctx *ctx)
 			const struct source *src = &co->sources[j];
 
 			strbuf_reset(&info);
-			if ((rc = source_info_json(src, &info)) < 0 ||
+			if ((rc = source_info_json(eng, src, &info)) < 0 ||
 			    (rc = store_source_put(ctx->st, src->id, co->id, src->type, src->info->live, info.buf)) < 0)
 				goto fail;
 			total++;

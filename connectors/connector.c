@@ -3,10 +3,26 @@
 #include <string.h>
 
 extern const struct connector connector_images;
+extern const struct connector connector_kubernetes;
+extern const struct connector connector_kubernetes_export;
+extern const struct connector connector_registry;
 
 static const struct connector *const connectors[] = {
 	&connector_images,
+	&connector_kubernetes,
+	&connector_kubernetes_export,
+	&connector_registry,
 };
+
+/* Connectors that add to a source's info (kubernetes.c). */
+int kubernetes_source_info(const struct engagement *eng, const struct source *src, json_t *info);
+
+int connector_source_info(const struct engagement *eng, const struct source *src, json_t *info)
+{
+	if (!strcmp(src->type, "kubernetes"))
+		return kubernetes_source_info(eng, src, info);
+	return 0;
+}
 
 const struct connector *connector_at(size_t i)
 {

@@ -25,6 +25,13 @@ struct connector {
 const struct connector *connector_find(const char *type);
 /* For engagement_load(): the type's description, or NULL when unknown. */
 const struct source_type_info *connector_type_info(const char *type);
+/*
+ * What a source's type adds to its info (the sources table the report reads)
+ * from its inputs alone, before anything is collected: a kubeconfig that
+ * turns TLS verification off sets "tls_verify": false and says why in
+ * "tls_notes".  Deterministic, so a resumed run records the same.
+ */
+int connector_source_info(const struct engagement *eng, const struct source *src, json_t *info);
 /* Iterate all connectors: NULL after the last. */
 const struct connector *connector_at(size_t i);
 

@@ -82,12 +82,83 @@ static int cmp_unit(const void *a, const void *b)
 	return x->state - y->state;
 }
 
+/* The coverage unit an asset counts under: itself, or the cluster, account, subscription or project it names. */
+static long unit_asset(const struct sc_model *m, const char *company, const char *kind, const char *key)
+{
+	static const char *const owners[] = { "cluster", "account", "subscription", "project", NULL };
+	long ix = kind && key ? model_find(m, company, kind, key) : -1, o;
+	size_t i;
+
+	if (ix < 0 || unit_kind_domains(m->as[ix].kind))
+		return ix;
+	for (i = 0; owners[i]; i++)
+		if (jsonx_str(m->as[ix].doc, owners[i]) &&
+		    (o = model_find(m, company, owners[i], jsonx_str(m->as[ix].doc, owners[i]))) >= 0)
+			return o;
+	return -1;
+}
+
+static long unit_index(const struct units *u, long asset)
+{
+	size_t j;
+
+	for (j = 0; asset >= 0 && j < u->n; j++)
+		if (u->v[j].asset == asset)
+			return (long)j;
+	return -1;
+}
+
+/*
+ * Rules the assess stage could not evaluate make a unit partial only when they
+ * are at least as many as the rules it could evaluate there: one rule short of
+ * data (a CIS image check needing file modes no source reads) leaves an image
+ * assessed; an image without its configuration, or a cluster whose RBAC was
+ * refused, is not.  Without the assess stage's results each gap counts its rules.
+ */
+static int compliance_units(const struct sc_state *s, int ci, struct units *u)
+{
+	const struct sc_model *m = s->m;
+	const char *company = m->co[ci].id;
+	const json_t *results = json_object_get(json_object_get(m->root, "results"), company), *r, *res;
+	long *tally = u->n ? calloc(2 * u->n, sizeof(*tally)) : NULL, j;
+	size_t i;
+
+	if (u->n && !tally)
+		return err_set(ERR_NOMEM, "out of memory");
+	json_array_foreach(results, i, r) {
+		res = json_object_get(r, "resource");
+		j = unit_index(u, unit_asset(m, company, jsonx_str(res, "asset_kind"), jsonx_str(res, "asset_key")));
+		if (j >= 0)
+			tally[2 * j + !strcmp(jsonx_strz(r, "result"), "error")]++;
+	}
+	for (i = 0; i < s->nfs; i++) {
+		const struct sc_finding *f = &s->fs[i];
+		const json_t *asset = json_object_get(f->f, "asset");
+
+		if (f->company_idx != ci || strcmp(f->rule, "compliance-not-evaluated") ||
+		    !strcmp(jsonx_strz(f->f, "status"), "false-positive"))
+			continue;
+		j = unit_index(u, unit_asset(m, company, jsonx_str(asset, "kind"), jsonx_str(asset, "key")));
+		if (j < 0 || u->v[j].state != U_ASSESSED)
+			continue;
+		if (!json_array_size(results))
+			tally[2 * j + 1] += (long)json_array_size(json_object_get(f->f, "rules"));
+		if (tally[2 * j + 1] && tally[2 * j + 1] >= tally[2 * j]) {
+			u->v[j].state = U_PARTIAL;
+			u->v[j].reason = jsonx_str(f->f, "reason") ? jsonx_str(f->f, "reason") : jsonx_strz(f->f, "title");
+		}
+	}
+	free(tally);
+	return 0;
+}
+
 static int gather_units(const struct sc_state *s, int ci, struct units *u)
 {
 	const struct sc_model *m = s->m;
 	const char *company = m->co[ci].id;
 	size_t i, j;
 	struct unit *x;
+	int rc;
 
 	for (i = 0; i < m->nas; i++) {
 		const struct sc_asset *a = &m->as[i];
@@ -116,7 +187,7 @@ static int gather_units(const struct sc_state *s, int ci, struct units *u)
 		int whole = !strcmp(f->rule, "not-assessable");
 		long ix;
 
-		if (f->company_idx != ci || strcmp(f->kind, "gap") ||
+		if (f->company_idx != ci || strcmp(f->kind, "gap") || !strcmp(f->rule, "compliance-not-evaluated") ||
 		    !strcmp(jsonx_strz(f->f, "status"), "false-positive"))
 			continue;
 		ix = model_find(m, company, jsonx_str(asset, "kind"), jsonx_str(asset, "key"));
@@ -143,6 +214,8 @@ static int gather_units(const struct sc_state *s, int ci, struct units *u)
 		x->domains = source_type_domains(model_source(m, jsonx_str(f->f, "source") ? jsonx_str(f->f, "source")
 											    : jsonx_str(asset, "key")));
 	}
+	if ((rc = compliance_units(s, ci, u)) < 0)
+		return rc;
 	for (i = 0; i < m->nsrc; i++) {
 		const struct sc_source *src = &m->src[i];
 		int wrote = 0;

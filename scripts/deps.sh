@@ -5,7 +5,8 @@ set -eu
 PKGS="libcurl4-openssl-dev libssl-dev libxml2-dev libjansson-dev libhpdf-dev libsqlite3-dev
 libyaml-dev libarchive-dev zlib1g-dev libzstd-dev check pkg-config fonts-dejavu-core
 poppler-utils clang jq python3 libarchive-tools sqlite3
-rpm golang-go umoci skopeo python3-jsonschema zstd"
+rpm golang-go umoci skopeo python3-jsonschema zstd openssl
+docker-registry apache2-utils"
 
 missing=""
 for p in $PKGS; do

@@ -25,6 +25,7 @@
 #include "scoring/config.h"
 #include "scoring/manual.h"
 #include "scoring/stage.h"
+#include "vulndb/vulndb.h"
 
 static const struct stage_def stages[] = {
 	{ "collect", collect_stage, 0 }, { "scan", scan_stage, 0 },	  { "assess", assess_stage, 0 },
@@ -76,8 +77,44 @@ struct open_state {
 	struct evidence *ev;
 };
 
+/*
+ * A different advisory database than the one the results rest on means the
+ * matching must run again: the stages from scan on are started over.
+ */
+static int check_vulndb(struct store *st, const char *option)
+{
+	static const char *const later[] = { "scan", "assess", "score", "report" };
+	struct strbuf path = STRBUF_INIT, now = STRBUF_INIT, before = STRBUF_INIT;
+	struct vulndb *db = NULL;
+	size_t i;
+	int rc;
+
+	rc = store_meta_get(st, "vulndb_digest", &before);
+	if (rc == ERR_NOTFOUND) {
+		rc = 0;
+		goto cleanup;
+	}
+	if (rc < 0 || (rc = vulndb_path(&path, option)) < 0)
+		goto cleanup;
+	if (vulndb_open(&db, path.buf, VULNDB_READ) == 0)
+		rc = vulndb_digest_stored(db, &now);
+	err_clear();
+	if (rc < 0 || !strcmp(now.buf, before.buf))
+		goto cleanup;
+	log_info("the advisory database is not the one the last run used (%.16s, now %s): matching again", before.buf,
+		 now.len ? now.buf : "none");
+	for (i = 0; i < sizeof(later) / sizeof(later[0]) && rc == 0; i++)
+		rc = store_stage_set(st, later[i], "pending");
+cleanup:
+	vulndb_close(db);
+	strbuf_release(&path);
+	strbuf_release(&now);
+	strbuf_release(&before);
+	return rc;
+}
+
 /* Open (creating) the store and evidence folder of an engagement. */
-static int open_state(const struct preflight *pf, struct open_state *os)
+static int open_state(const struct preflight *pf, struct open_state *os, const char *vulndb)
 {
 	struct strbuf path = STRBUF_INIT, digest = STRBUF_INIT;
 	int rc;
@@ -100,6 +137,8 @@ static int open_state(const struct preflight *pf, struct open_state *os)
 	} else if (rc < 0 && rc != ERR_NOTFOUND) {
 		goto cleanup;
 	}
+	if ((rc = check_vulndb(os->st, vulndb)) < 0)
+		goto cleanup;
 	if ((rc = store_meta_set(os->st, "engagement_digest", pf->eng->digest)) < 0 ||
 	    (rc = store_meta_set(os->st, "as_of", pf->eng->as_of_text)) < 0)
 		goto cleanup;
@@ -175,7 +214,7 @@ int cmd_run(int argc, char **argv)
 		goto cleanup;
 	}
 	progress_configure(!cli.no_progress && !cli.quiet);
-	if ((rc = open_state(&pf, &os)) < 0) {
+	if ((rc = open_state(&pf, &os, vulndb)) < 0) {
 		code = cmd_fail(rc == ERR_USAGE ? EXIT_USAGE : EXIT_FATAL);
 		goto cleanup;
 	}

@@ -1,8 +1,9 @@
 /*
- * vetter sbom IMAGE_REF [--format cyclonedx|spdx] [-o FILE] [--platform P]
- * vetter inventory IMAGE_REF [--format table|json] [--platform P]
+ * vetter sbom IMAGE_REF [--format cyclonedx|spdx] [-o FILE] [--platform P] [registry options]
+ * vetter inventory IMAGE_REF [--format table|json] [--platform P] [registry options]
  *
- * Ad-hoc use outside an engagement: one image, read once, nothing stored.
+ * Ad-hoc use outside an engagement: one image, read once, nothing stored
+ * (a registry image's layers stream through memory).
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -16,12 +17,12 @@
 #include "core/util.h"
 #include "scan/image.h"
 #include "scan/imageref.h"
+#include "scan/registry_access.h"
 #include "scan/sbom.h"
 #include "scan/scanner.h"
 
-/* Open and scan ref_text; 0, or an exit code after printing the error. */
-static int scan_ref(const char *cmd, const char *ref_text, const char *platform, int secrets, struct image **img,
-		    struct scan_result *res)
+int cmd_scan_image(const char *cmd, const char *ref_text, const char *platform, int secrets, struct image **img,
+		   struct scan_result *res)
 {
 	struct image_ref ref;
 	struct scan_options opt;
@@ -29,12 +30,7 @@ static int scan_ref(const char *cmd, const char *ref_text, const char *platform,
 
 	if (image_ref_parse(&ref, ref_text) < 0)
 		return cmd_usage_error(cmd, "%s", err_last());
-	if (ref.transport == IMG_REGISTRY) {
-		image_ref_release(&ref);
-		return cmd_usage_error(cmd, "registry images are not supported by this build yet; use oci-dir:, "
-					    "oci-archive:, docker-archive: or dir:");
-	}
-	rc = image_open(img, &ref, ref.path, platform);
+	rc = image_open(img, &ref, ref.path ? ref.path : ".", platform);
 	image_ref_release(&ref);
 	if (rc < 0)
 		return cmd_fail(rc == ERR_NOMEM ? EXIT_FATAL : EXIT_USAGE);
@@ -63,9 +59,10 @@ int cmd_sbom(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "format", required_argument, NULL, 'F' }, { "output", required_argument, NULL, 'o' },
 		{ "platform", required_argument, NULL, 'p' }, { "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		CMD_REGISTRY_LONGOPTS, { NULL, 0, NULL, 0 },
 	};
 	const char *format = "cyclonedx", *output = NULL, *platform = NULL;
+	struct cmd_registry_opts ro = { 0 };
 	struct scan_result res;
 	struct image *img = NULL;
 	struct strbuf text = STRBUF_INIT;
@@ -77,6 +74,11 @@ int cmd_sbom(int argc, char **argv)
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+		if ((rc = cmd_registry_opt(&ro, c, optarg, "sbom")) != 0) {
+			if (rc < 0)
+				return EXIT_USAGE;
+			continue;
+		}
 		switch (c) {
 		case 'F': format = optarg; break;
 		case 'o': output = optarg; break;
@@ -89,8 +91,12 @@ int cmd_sbom(int argc, char **argv)
 		return cmd_usage_error("sbom", "--format takes cyclonedx or spdx");
 	if (optind != argc - 1)
 		return cmd_usage_error("sbom", "give one image reference");
-	if ((code = scan_ref("sbom", argv[optind], platform, 0, &img, &res)) != 0)
+	if ((code = cmd_registry_apply(&ro, "sbom")) != 0)
 		return code;
+	if ((code = cmd_scan_image("sbom", argv[optind], platform, 0, &img, &res)) != 0) {
+		registry_access_reset();
+		return code;
+	}
 	now = time(NULL);
 	gmtime_r(&now, &tm);
 	strftime(created, sizeof(created), "%Y-%m-%dT%H:%M:%SZ", &tm);
@@ -103,6 +109,7 @@ int cmd_sbom(int argc, char **argv)
 	strbuf_release(&text);
 	scan_result_release(&res);
 	image_free(img);
+	registry_access_reset();
 	return code;
 }
 
@@ -131,18 +138,24 @@ int cmd_inventory(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "format", required_argument, NULL, 'F' }, { "platform", required_argument, NULL, 'p' },
 		{ "secrets", no_argument, NULL, 's' },     { "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		CMD_REGISTRY_LONGOPTS, { NULL, 0, NULL, 0 },
 	};
 	const char *format = "table", *platform = NULL;
+	struct cmd_registry_opts ro = { 0 };
 	struct scan_result res;
 	struct image *img = NULL;
 	struct strbuf text = STRBUF_INIT;
 	json_t *doc;
-	int c, code, secrets = 0;
+	int c, rc, code, secrets = 0;
 	size_t i;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if ((rc = cmd_registry_opt(&ro, c, optarg, "inventory")) != 0) {
+			if (rc < 0)
+				return EXIT_USAGE;
+			continue;
+		}
 		switch (c) {
 		case 'F': format = optarg; break;
 		case 'p': platform = optarg; break;
@@ -155,8 +168,12 @@ int cmd_inventory(int argc, char **argv)
 		return cmd_usage_error("inventory", "--format takes table or json");
 	if (optind != argc - 1)
 		return cmd_usage_error("inventory", "give one image reference");
-	if ((code = scan_ref("inventory", argv[optind], platform, secrets, &img, &res)) != 0)
+	if ((code = cmd_registry_apply(&ro, "inventory")) != 0)
 		return code;
+	if ((code = cmd_scan_image("inventory", argv[optind], platform, secrets, &img, &res)) != 0) {
+		registry_access_reset();
+		return code;
+	}
 	if (!strcmp(format, "json")) {
 		doc = inventory_json(&res);
 		jsonx_dump_pretty(&text, doc);
@@ -185,5 +202,6 @@ int cmd_inventory(int argc, char **argv)
 	strbuf_release(&text);
 	scan_result_release(&res);
 	image_free(img);
+	registry_access_reset();
 	return code;
 }

@@ -37,6 +37,11 @@ struct http_client {
 	size_t delivered;
 	int sink_rc;
 	int too_big;
+	char errbuf[CURL_ERROR_SIZE]; /* curl's detail ("certificate has expired"), clearer than its code's text */
+	/* stall detection: when the last byte arrived */
+	curl_off_t last_now;
+	struct timespec last_t;
+	int stalled;
 };
 
 int http_address_forbidden(const struct sockaddr *sa)
@@ -75,7 +80,8 @@ static curl_socket_t on_open_socket(void *ctx, curlsocktype purpose, struct curl
 	struct http_client *c = ctx;
 
 	(void)purpose;
-	if (http_address_forbidden(&addr->addr) || (c->plain && !address_loopback(&addr->addr))) {
+	if (http_address_forbidden(&addr->addr) ||
+	    (c->plain && !c->opt.plain_http_any_host && !address_loopback(&addr->addr))) {
 		c->refused = 1;
 		if (addr->family == AF_INET)
 			inet_ntop(AF_INET, &((struct sockaddr_in *)&addr->addr)->sin_addr, c->refused_addr,
@@ -118,6 +124,34 @@ static size_t on_header(char *data, size_t size, size_t n, void *ctx)
 	if (len > 5 && !strncmp(data, "HTTP/", 5))
 		strbuf_reset(c->hdrs);
 	return strbuf_add(c->hdrs, data, len) < 0 ? 0 : len;
+}
+
+static long ms_since(const struct timespec *t)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - t->tv_sec) * 1000 + (now.tv_nsec - t->tv_nsec) / 1000000;
+}
+
+/* A transfer that receives nothing for stall_timeout_s is cut (curl's own low-speed check averages over seconds). */
+static int on_progress(void *ctx, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow)
+{
+	struct http_client *c = ctx;
+
+	(void)dltotal;
+	(void)ultotal;
+	(void)ulnow;
+	if (dlnow != c->last_now) {
+		c->last_now = dlnow;
+		clock_gettime(CLOCK_MONOTONIC, &c->last_t);
+		return 0;
+	}
+	if (ms_since(&c->last_t) > c->opt.stall_timeout_s * 1000) {
+		c->stalled = 1;
+		return 1;
+	}
+	return 0;
 }
 
 static char *dupz(const char *s)
@@ -167,6 +201,14 @@ void http_response_release(struct http_response *resp)
 	strbuf_release(&resp->headers);
 	free(resp->final_url);
 	resp->final_url = NULL;
+}
+
+long http_client_status(struct http_client *c)
+{
+	long status = 0;
+
+	curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &status);
+	return status;
 }
 
 int http_header(const struct http_response *resp, const char *name, struct strbuf *out)
@@ -297,6 +339,8 @@ static CURLcode perform(struct http_client *c, const char *method, const char *u
 	CURLcode cc;
 
 	curl_easy_reset(h);
+	c->errbuf[0] = 0;
+	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, c->errbuf);
 	c->plain = !strncasecmp(url, "http://", 7);
 	c->refused = 0;
 	c->too_big = 0;
@@ -307,6 +351,15 @@ static CURLcode perform(struct http_client *c, const char *method, const char *u
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(h, CURLOPT_TIMEOUT, c->opt.timeout_s ? c->opt.timeout_s : 120L);
 	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, c->opt.connect_timeout_s ? c->opt.connect_timeout_s : 15L);
+	c->stalled = 0;
+	if (c->opt.stall_timeout_s > 0) {
+		/* Long streams (layer blobs) get a generous total timeout and are cut when they stall. */
+		c->last_now = -1;
+		clock_gettime(CLOCK_MONOTONIC, &c->last_t);
+		curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+		curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
+		curl_easy_setopt(h, CURLOPT_XFERINFODATA, c);
+	}
 	curl_easy_setopt(h, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
 	curl_easy_setopt(h, CURLOPT_USERAGENT, "vetter/" VETTER_VERSION_STRING);
 	curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
@@ -415,11 +468,14 @@ static int request(struct http_client *c, const struct http_request *req, http_s
 			goto cleanup;
 		}
 		if (cc != CURLE_OK) {
-			if (retryable_curl(cc) && attempt < max_retries && !c->delivered) {
+			if ((retryable_curl(cc) || c->stalled) && attempt < max_retries && !c->delivered) {
 				sleep_ms(backoff_ms(resp, attempt++));
 				continue;
 			}
-			rc = err_set(ERR_NET, "%s: %s", logurl.buf, curl_easy_strerror(cc));
+			if (c->stalled)
+				rc = err_set(ERR_NET, "%s: stalled: nothing received for %ld s", logurl.buf, c->opt.stall_timeout_s);
+			else
+				rc = err_set(ERR_NET, "%s: %s", logurl.buf, c->errbuf[0] ? c->errbuf : curl_easy_strerror(cc));
 			goto cleanup;
 		}
 		if (retryable_status(resp->status) && attempt < max_retries && !c->delivered) {
@@ -433,7 +489,10 @@ static int request(struct http_client *c, const struct http_request *req, http_s
 				goto cleanup;
 			}
 			if (redirects++ >= max_redirects) {
-				rc = err_set(ERR_HTTP, "%s: too many redirects", logurl.buf);
+				/* With redirects turned off, say where the server wanted to send us. */
+				rc = max_redirects ? err_set(ERR_HTTP, "%s: too many redirects", logurl.buf)
+						   : err_set(ERR_HTTP, "%s: redirected to '%.200s', which this client does not follow",
+							     logurl.buf, loc.buf);
 				goto cleanup;
 			}
 			if ((rc = next_url(c, url, loc.buf, &next)) < 0)

@@ -40,6 +40,8 @@ struct http_options {
 	long connect_timeout_s;      /* 0 = 15 */
 	size_t max_body;             /* 0 = 64 MB */
 	int allow_plain_http;        /* http:// to loopback (tests, local registries) */
+	int plain_http_any_host;     /* with allow_plain_http: http:// to any allowed address (--insecure) */
+	long stall_timeout_s;        /* abort when no byte arrives for this long; 0 = only timeout_s */
 	int max_retries;             /* 0 = 4; -1 = none */
 	int max_redirects;           /* 0 = 5; -1 = none */
 };
@@ -80,6 +82,9 @@ int http_do(struct http_client *c, const struct http_request *req, struct http_r
 int http_stream(struct http_client *c, const struct http_request *req, http_sink sink, void *ctx,
 		struct http_response *resp);
 void http_response_release(struct http_response *resp);
+
+/* Inside a sink: the status of the response whose body is arriving. */
+long http_client_status(struct http_client *c);
 
 /* A response header's value (case-insensitive name) into out; ERR_NOTFOUND when absent. */
 int http_header(const struct http_response *resp, const char *name, struct strbuf *out);

@@ -35,6 +35,17 @@ int inventory_evidence_file(struct inventory *inv, const char *uri, const char *
 	return evidence_put_file(inv->ev, inv->src->id, uri, "input", media_type, path, digest_out);
 }
 
+int inventory_coverage(struct inventory *inv, const json_t *coverage)
+{
+	struct strbuf text = STRBUF_INIT;
+	int rc;
+
+	if ((rc = jsonx_dump_canonical(&text, coverage)) == 0)
+		rc = store_source_set_coverage(inv->st, inv->src->id, text.buf);
+	strbuf_release(&text);
+	return rc;
+}
+
 int inventory_gap_stage(struct strbuf *out, const char *source_id)
 {
 	return strbuf_addf(out, "collect:%s", source_id);

@@ -23,6 +23,7 @@ struct inventory {
 	const struct source *src;
 	int64_t gaps;     /* gaps recorded by this source */
 	int64_t assets;   /* assets written by this source */
+	int jobs;         /* parallel network work the connector may do (--jobs); 0 = its default */
 };
 
 /* Record (or replace) an asset; its document gains "source" and its evidence digests when given. */
@@ -40,6 +41,13 @@ int inventory_evidence_file(struct inventory *inv, const char *uri, const char *
  * kind "gap"; they are never silence and never failures of a check.
  */
 int inventory_gap(struct inventory *inv, const char *scope, const char *reason);
+
+/*
+ * What the source covered, in numbers (repositories, tags, images selected
+ * ...), for the report's coverage section: kept in the source's info as
+ * "coverage"; a "summary" string member is printed as it is.
+ */
+int inventory_coverage(struct inventory *inv, const json_t *coverage);
 
 /* The stage name under which a source's gaps are kept. */
 int inventory_gap_stage(struct strbuf *out, const char *source_id);

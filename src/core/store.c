@@ -276,9 +276,12 @@ int store_company_put(struct store *st, const char *id, const char *name, const 
 int store_source_put(struct store *st, const char *id, const char *company, const char *type, int live,
 		     const char *info_json)
 {
+	/* What the connector counted (info.coverage) belongs to its collection, not to the file: kept. */
 	static const char sql[] = "INSERT INTO sources(id, company, type, live, info) VALUES(?, ?, ?, ?, ?) "
 				  "ON CONFLICT(id) DO UPDATE SET company=excluded.company, type=excluded.type, "
-				  "live=excluded.live, info=excluded.info";
+				  "live=excluded.live, info=CASE WHEN json_type(sources.info, '$.coverage') IS NULL "
+				  "THEN excluded.info ELSE json_set(excluded.info, '$.coverage', "
+				  "json(json_extract(sources.info, '$.coverage'))) END";
 	sqlite3_stmt *s = prep(st, sql);
 
 	if (!s)
@@ -547,12 +550,31 @@ int store_asset_get(struct store *st, int64_t id, store_asset_cb cb, void *ctx)
 int store_source_clear(struct store *st, const char *source)
 {
 	static const char sql[] = "DELETE FROM assets WHERE source=?";
+	static const char cov[] = "UPDATE sources SET info=json_remove(info, '$.coverage') WHERE id=? AND info IS NOT NULL";
 	sqlite3_stmt *s = prep(st, sql);
+	int rc;
 
 	if (!s)
 		return ERR_IO;
 	bind_text(s, 1, source);
-	return step_done(st, s, "clear source assets");
+	if ((rc = step_done(st, s, "clear source assets")) < 0)
+		return rc;
+	if (!(s = prep(st, cov)))
+		return ERR_IO;
+	bind_text(s, 1, source);
+	return step_done(st, s, "clear source coverage");
+}
+
+int store_source_set_coverage(struct store *st, const char *id, const char *coverage_json)
+{
+	static const char sql[] = "UPDATE sources SET info=json_set(COALESCE(info, '{}'), '$.coverage', json(?)) WHERE id=?";
+	sqlite3_stmt *s = prep(st, sql);
+
+	if (!s)
+		return ERR_IO;
+	bind_text(s, 1, coverage_json);
+	bind_text(s, 2, id);
+	return step_done(st, s, "write source coverage");
 }
 
 int store_edge_put(struct store *st, int64_t from, int64_t to, const char *kind)

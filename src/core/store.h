@@ -44,6 +44,8 @@ int store_source_status(struct store *st, const char *id, struct strbuf *status)
 typedef int (*store_source_cb)(void *ctx, const char *id, const char *company, const char *type, int live,
 			       const char *status, const char *error, const char *info_json);
 int store_source_foreach(struct store *st, store_source_cb cb, void *ctx);
+/* Set info.coverage (a JSON object: what a connector counted).  store_source_put keeps it; store_source_clear drops it. */
+int store_source_set_coverage(struct store *st, const char *id, const char *coverage_json);
 
 /* Evidence manifest (the evidence module computes the chain). */
 struct store_evidence_row {
@@ -72,7 +74,7 @@ typedef int (*store_asset_cb)(void *ctx, const struct store_asset *a);
 /* kind and company may be NULL (any); ordered by company, kind, key. */
 int store_asset_foreach(struct store *st, const char *company, const char *kind, store_asset_cb cb, void *ctx);
 int store_asset_get(struct store *st, int64_t id, store_asset_cb cb, void *ctx);
-/* Remove the assets (and so the edges) a source wrote, before it is collected again.
+/* Remove the assets (and so the edges) and the coverage counts a source wrote, before it is collected again.
  * The evidence manifest is append-only and keeps its rows. */
 int store_source_clear(struct store *st, const char *source);
 

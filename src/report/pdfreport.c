@@ -123,6 +123,8 @@ static int coverage(struct pdf *p, const json_t *res)
 				    jsonx_strz(auth, "reference"));
 		if (!jsonx_bool(s, "tls_verify", 1))
 			strbuf_addf(&note, "%sTLS verification was turned off for this source.", note.len ? " " : "");
+		if (jsonx_str(json_object_get(s, "coverage"), "summary"))
+			strbuf_addf(&note, "%s%s", note.len ? " " : "", jsonx_str(json_object_get(s, "coverage"), "summary"));
 		if (jsonx_str(s, "error"))
 			strbuf_addf(&note, "%sNot collected: %s", note.len ? " " : "", jsonx_str(s, "error"));
 		cells[0] = jsonx_strz(s, "id");

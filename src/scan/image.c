@@ -19,11 +19,9 @@
 #include "core/jsonx.h"
 #include "core/util.h"
 #include "image_int.h"
+#include "registry_access.h"
 
-/* Index, manifests and configs are small; anything bigger in their place is refused. */
-#define IMAGE_DOC_MAX (4 * 1024 * 1024)
 #define IMAGE_DOCS_TOTAL_MAX (64 * 1024 * 1024)
-#define IMAGE_MAX_LAYERS 1000
 
 /* Small entries of an archive kept from the first pass, by name. */
 struct archive_doc {
@@ -86,6 +84,7 @@ void image_free(struct image *img)
 	}
 	free(img->layers);
 	archive_index_free(img->archive);
+	free(img->index_digest);
 	free(img);
 }
 
@@ -559,6 +558,14 @@ int image_open(struct image **out, const struct image_ref *ref, const char *path
 
 	if (!img)
 		return err_set(ERR_NOMEM, "out of memory");
+	if (ref->transport == IMG_REGISTRY) {
+		struct registry *reg;
+
+		free(img);
+		if ((rc = registry_access_get(&reg, ref->host)) < 0)
+			return err_prefix(rc, "%s", ref->text);
+		return image_open_registry(out, ref, platform, reg);
+	}
 	strbuf_init(&img->manifest_raw, IMAGE_DOC_MAX);
 	strbuf_init(&img->config_raw, IMAGE_DOC_MAX);
 	if ((rc = image_ref_parse(&img->ref, ref->text)) < 0)
@@ -605,8 +612,7 @@ int image_open(struct image **out, const struct image_ref *ref, const char *path
 			goto fail;
 		break;
 	case IMG_REGISTRY:
-		rc = err_set(ERR_UNSUPPORTED, "%s: registry images are read by the registry connector", ref->text);
-		goto fail;
+		break; /* handled above */
 	}
 	strbuf_release(&index);
 	*out = img;

@@ -15,12 +15,17 @@
 #include "core/util.h"
 #include "image.h"
 #include "image_int.h"
+#include "registry.h"
 
 
 /*
  * A blob is read ahead, and its SHA-256 computed, on a thread of its own:
  * the layer walk's thread then only inflates and parses.  Chunks of 1 MB
- * pass between them through a small ring.
+ * pass between them through a small ring.  A registry's blob arrives the
+ * same way: the thread runs the HTTP transfer, whose sink fills the ring,
+ * so a layer goes from the network to the parser without touching disk,
+ * and a slow parser holds the transfer back (the ring is full) instead of
+ * buffering the layer.
  */
 #define RA_CHUNKS 4
 #define RA_CHUNK_SIZE (1024 * 1024)
@@ -33,6 +38,10 @@ struct ra_chunk {
 struct blob_reader {
 	int fd;                  /* layout file, or -1 */
 	struct archive *outer;   /* archive positioned at the blob's member, or NULL */
+	struct registry *reg;    /* registry blob, or NULL */
+	char *repo, *digest;     /* registry blob */
+	int64_t size;
+	struct ra_chunk *fill;   /* registry: the chunk the sink is filling */
 	struct sha256 *h;
 	char *expect;            /* digest to check at the end, may be NULL */
 	char *what;
@@ -93,6 +102,45 @@ static int check_digest(struct blob_reader *r)
 	return rc;
 }
 
+/* The next free chunk of the ring, waiting for room; NULL when the reader is closing. */
+static struct ra_chunk *ring_take(struct blob_reader *r)
+{
+	struct ra_chunk *c;
+
+	pthread_mutex_lock(&r->mu);
+	while (r->count == RA_CHUNKS && !r->stop)
+		pthread_cond_wait(&r->room, &r->mu);
+	if (r->stop) {
+		pthread_mutex_unlock(&r->mu);
+		return NULL;
+	}
+	c = &r->ring[(r->head + r->count) % RA_CHUNKS];
+	pthread_mutex_unlock(&r->mu);
+	c->len = c->pos = 0;
+	return c;
+}
+
+/* Hash a filled chunk and hand it to the reader; at the end, check the digest. */
+static int ring_commit(struct blob_reader *r, struct ra_chunk *c, int eof, int rc)
+{
+	if (rc == 0 && c && c->len)
+		rc = sha256_update(r->h, c->data, c->len);
+	if (rc == 0 && eof)
+		rc = check_digest(r);
+	pthread_mutex_lock(&r->mu);
+	if (rc < 0) {
+		snprintf(r->msg, sizeof(r->msg), "%s", err_last());
+		r->rc = rc;
+		eof = 1;
+	}
+	if (c && c->len)
+		r->count++;
+	r->eof = eof;
+	pthread_cond_signal(&r->more);
+	pthread_mutex_unlock(&r->mu);
+	return rc;
+}
+
 static void *read_ahead(void *arg)
 {
 	struct blob_reader *r = arg;
@@ -101,16 +149,8 @@ static void *read_ahead(void *arg)
 	int rc = 0, eof = 0;
 
 	while (!eof) {
-		pthread_mutex_lock(&r->mu);
-		while (r->count == RA_CHUNKS && !r->stop)
-			pthread_cond_wait(&r->room, &r->mu);
-		if (r->stop) {
-			pthread_mutex_unlock(&r->mu);
+		if (!(c = ring_take(r)))
 			return NULL;
-		}
-		c = &r->ring[(r->head + r->count) % RA_CHUNKS];
-		pthread_mutex_unlock(&r->mu);
-		c->len = c->pos = 0;
 		while (c->len < RA_CHUNK_SIZE) {
 			n = raw_read(r, c->data + c->len, RA_CHUNK_SIZE - c->len);
 			if (n < 0) {
@@ -123,22 +163,52 @@ static void *read_ahead(void *arg)
 			}
 			c->len += (size_t)n;
 		}
-		if (rc == 0 && c->len)
-			rc = sha256_update(r->h, c->data, c->len);
-		if (rc == 0 && eof)
-			rc = check_digest(r);
-		pthread_mutex_lock(&r->mu);
-		if (rc < 0) {
-			snprintf(r->msg, sizeof(r->msg), "%s", err_last());
-			r->rc = rc;
+		if (ring_commit(r, c, eof, rc) < 0)
 			eof = 1;
-		}
-		if (c->len)
-			r->count++;
-		r->eof = eof;
-		pthread_cond_signal(&r->more);
-		pthread_mutex_unlock(&r->mu);
 	}
+	return NULL;
+}
+
+/* The HTTP transfer's sink: bytes into ring chunks, a full chunk handed over. */
+static int ring_sink(void *ctx, const void *data, size_t len)
+{
+	struct blob_reader *r = ctx;
+	const unsigned char *p = data;
+	size_t n;
+	int rc;
+
+	while (len) {
+		if (!r->fill && !(r->fill = ring_take(r)))
+			return err_set(ERR_INTERRUPTED, "%s: reading stopped", r->what);
+		n = RA_CHUNK_SIZE - r->fill->len < len ? RA_CHUNK_SIZE - r->fill->len : len;
+		memcpy(r->fill->data + r->fill->len, p, n);
+		r->fill->len += n;
+		p += n;
+		len -= n;
+		if (r->fill->len == RA_CHUNK_SIZE) {
+			rc = ring_commit(r, r->fill, 0, 0);
+			r->fill = NULL;
+			if (rc < 0)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+static void *read_ahead_registry(void *arg)
+{
+	struct blob_reader *r = arg;
+	int rc = registry_blob_stream(r->reg, r->repo, r->digest, r->size, ring_sink, r);
+
+	pthread_mutex_lock(&r->mu);
+	if (r->stop) {
+		pthread_mutex_unlock(&r->mu);
+		return NULL;
+	}
+	pthread_mutex_unlock(&r->mu);
+	/* The last partial chunk, then the digest check (or the transfer's error). */
+	ring_commit(r, r->fill, 1, rc);
+	r->fill = NULL;
 	return NULL;
 }
 
@@ -163,7 +233,16 @@ int image_layer_open(struct image *img, size_t index, struct blob_reader **out)
 	r->what = util_strdup(l->blob);
 	if ((rc = sha256_new(&r->h)) < 0)
 		goto fail;
-	if (img->archive) {
+	if (img->registry) {
+		r->reg = img->registry;
+		r->repo = util_strdup(img->ref.repo);
+		r->digest = util_strdup(l->digest);
+		r->size = l->size;
+		if (!r->repo || !r->digest) {
+			rc = err_set(ERR_NOMEM, "out of memory");
+			goto fail;
+		}
+	} else if (img->archive) {
 		r->outer = image_archive_open(img->path);
 		if (!r->outer) {
 			rc = ERR_PARSE;
@@ -181,7 +260,7 @@ int image_layer_open(struct image *img, size_t index, struct blob_reader **out)
 		}
 	}
 	r->ring = malloc(RA_CHUNKS * sizeof(*r->ring));
-	if (!r->ring || pthread_create(&r->thread, NULL, read_ahead, r) != 0) {
+	if (!r->ring || pthread_create(&r->thread, NULL, r->reg ? read_ahead_registry : read_ahead, r) != 0) {
 		rc = err_set(ERR_NOMEM, "cannot start reading %s", l->blob);
 		goto fail;
 	}
@@ -222,6 +301,26 @@ ssize_t blob_read(struct blob_reader *r, void *buf, size_t len)
 	return (ssize_t)n;
 }
 
+int blob_finish(struct blob_reader *r)
+{
+	ssize_t n;
+
+	pthread_mutex_lock(&r->mu);
+	/* Whole chunks are dropped without copying them out. */
+	for (;;) {
+		while (!r->count && !r->eof)
+			pthread_cond_wait(&r->more, &r->mu);
+		if (!r->count)
+			break;
+		r->head = (r->head + 1) % RA_CHUNKS;
+		r->count--;
+		pthread_cond_signal(&r->room);
+	}
+	n = r->rc;
+	pthread_mutex_unlock(&r->mu);
+	return n < 0 ? err_set((int)n, "%s", r->msg) : 0;
+}
+
 void blob_close(struct blob_reader *r)
 {
 	if (!r)
@@ -242,6 +341,8 @@ void blob_close(struct blob_reader *r)
 	if (r->outer)
 		archive_read_free(r->outer);
 	sha256_free(r->h);
+	free(r->repo);
+	free(r->digest);
 	free(r->expect);
 	free(r->what);
 	free(r);

@@ -42,6 +42,9 @@ static void run_job(struct job *j)
 		j->rc = layer_analyze_dir(j->result, j->img->path, &ao);
 	} else if ((j->rc = image_layer_open(j->img, j->index, &br)) == 0) {
 		j->rc = layer_analyze(j->result, read_blob, br, &ao);
+		/* The walk may stop before the blob's end: the digest is only known once it is all read. */
+		if (j->rc == 0)
+			j->rc = blob_finish(br);
 		blob_close(br);
 	}
 	if (j->rc < 0)

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Build an OCI image for the tests with umoci, from layer tarballs.
-# usage: mkimage.sh LAYOUT TAG [--user U] [--env K=V]... [--label K=V]... LAYER.tar...
+# usage: mkimage.sh LAYOUT TAG [--user U] [--env K=V]... [--label K=V]... [--created RFC3339] [--arch A]
+#                   LAYER.tar...
 set -eu
 layout="$1"; tag="$2"; shift 2
 cfg=""
@@ -14,6 +15,8 @@ while [ $# -gt 0 ]; do
 	--port) cfg="$cfg --config.exposedports=$2"; shift 2 ;;
 	--cmd) cfg="$cfg --config.cmd=$2"; shift 2 ;;
 	--history) cfg="$cfg --history.created_by=$2"; shift 2 ;;
+	--created) cfg="$cfg --created=$2"; shift 2 ;;
+	--arch) cfg="$cfg --architecture=$2"; shift 2 ;;
 	*) umoci raw add-layer --image "$layout:$tag" "$1"; shift ;;
 	esac
 done

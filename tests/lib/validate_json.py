@@ -22,7 +22,8 @@ store = {}
 for p in [schema_path] + extra:
     with open(p) as f:
         s = json.load(f)
-    sid = s.get("$id", "")
+    # draft-04 schemas (SARIF 2.1.0) name themselves with "id", later drafts with "$id".
+    sid = s.get("$id") or s.get("id", "")
     store[sid] = s
     # Relative references resolve against the referring schema's $id base.
     if "/" in sid:

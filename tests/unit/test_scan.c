@@ -354,7 +354,7 @@ START_TEST(engagement_scans_images_and_keeps_going)
 			secrets++;
 			ck_assert_str_eq(jsonx_strz(f, "presence"), "removed-but-recoverable");
 		}
-		if (!strcmp(jsonx_strz(f, "kind"), "gap") && strstr(jsonx_strz(json_object_get(f, "asset"), "key"), "broken"))
+		if (!strcmp(jsonx_strz(f, "rule"), "not-assessable") && strstr(jsonx_strz(json_object_get(f, "asset"), "key"), "broken"))
 			gaps++;
 	}
 	ck_assert_int_eq(secrets, 3); /* one per image that holds the key */
