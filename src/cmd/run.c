@@ -22,6 +22,7 @@
 #include "core/util.h"
 #include "report/stage.h"
 #include "scan/stage.h"
+#include "scoring/consolidate.h"
 #include "scoring/manual.h"
 #include "scoring/stage.h"
 
@@ -48,6 +49,8 @@ static int preflight(struct preflight *pf, const char *file, const char *out)
 	if ((rc = manual_load(pf->eng, &manual)) < 0)
 		return rc;
 	json_decref(manual);
+	if ((rc = consolidation_preflight(pf->eng)) < 0)
+		return rc;
 	if (out)
 		rc = strbuf_addstr(&pf->out_dir, out);
 	else
