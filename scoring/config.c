@@ -117,7 +117,7 @@ static const struct schema_field scoring_keys[] = {
 
 /* ---- templates ---- */
 
-int score_templates_dir(struct strbuf *out)
+int score_templates_find(struct strbuf *out, const char *sub)
 {
 	static const char *const rel[] = { "templates", "../../templates", "../share/vetter/templates", NULL };
 	const char *env = getenv("VETTER_TEMPLATES");
@@ -136,9 +136,9 @@ int score_templates_dir(struct strbuf *out)
 		if (util_path_dirname(&exe, buf) == 0) {
 			for (i = 0; rel[i]; i++) {
 				strbuf_reset(&dir);
-				if (util_path_join(&dir, exe.buf, rel[i]) == 0 && strbuf_addstr(&dir, "/scoring") == 0 &&
+				if (util_path_join(&dir, exe.buf, rel[i]) == 0 && strbuf_addf(&dir, "/%s", sub) == 0 &&
 				    util_is_dir(dir.buf)) {
-					strbuf_setlen(&dir, dir.len - strlen("/scoring"));
+					strbuf_setlen(&dir, dir.len - strlen(sub) - 1);
 					rc = strbuf_addstr(out, dir.buf);
 					goto cleanup;
 				}
@@ -156,6 +156,11 @@ cleanup:
 	strbuf_release(&exe);
 	strbuf_release(&dir);
 	return rc;
+}
+
+int score_templates_dir(struct strbuf *out)
+{
+	return score_templates_find(out, "scoring");
 }
 
 static int load_template(const char *dir, const char *name, json_t **out, struct strbuf *path)

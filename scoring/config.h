@@ -73,8 +73,11 @@ struct score_config {
  * Where templates/ is: $VETTER_TEMPLATES, else templates/ beside the program
  * (a checkout), two folders up (build/san/vetter) or ../share/vetter/templates
  * (an installed program), else VETTER_DATADIR/templates.  ERR_NOTFOUND when
- * none exists.
+ * none exists.  score_templates_find() picks the first of these holding the
+ * subfolder sub ("scoring", "consolidation"); score_templates_dir() is it
+ * for "scoring".
  */
+int score_templates_find(struct strbuf *out, const char *sub);
 int score_templates_dir(struct strbuf *out);
 
 /* Check the engagement's `scoring` key and load the templates; ERR_USAGE with the message set. */

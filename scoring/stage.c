@@ -8,6 +8,7 @@
 #include "core/progress.h"
 #include "core/testhook.h"
 #include "config.h"
+#include "consolidate.h"
 #include "manual.h"
 #include "model.h"
 #include "score.h"
@@ -152,7 +153,7 @@ int score_stage(struct run_ctx *ctx)
 		score_config_release(&cfg);
 		return rc;
 	}
-	progress_begin(SCORE_STAGE, (int64_t)ctx->eng->ncompanies + 1);
+	progress_begin(SCORE_STAGE, (int64_t)ctx->eng->ncompanies + 2);
 	if ((rc = store_begin(ctx->st)) < 0)
 		goto cleanup;
 	if (manual && (rc = manual_apply_overrides(manual, ctx->st)) > 0)
@@ -164,6 +165,10 @@ int score_stage(struct run_ctx *ctx)
 		rc = summarise(ctx, ctx->eng->companies[i].id);
 		progress_step(1, ctx->eng->companies[i].id);
 	}
+	/* After the risks are stored: the checklist's gates read each finding's risk.exposure. */
+	if (rc == 0)
+		rc = consolidation_record(ctx);
+	progress_step(1, "consolidation");
 	testhook_point(SCORE_STAGE, "txn");
 	if (rc < 0)
 		store_rollback(ctx->st);

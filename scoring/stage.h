@@ -1,7 +1,9 @@
 /*
  * The score stage: overrides applied, each finding's risk, and the scores
  * (ratings with coverage, issues, remediation, loss, deal view) that the
- * report reads; docs/scoring.md.
+ * report reads; docs/scoring.md.  Then the consolidation plan and
+ * integration checklist (consolidate.h, docs/consolidation.md), in the same
+ * transaction.
  */
 #ifndef VETTER_SCORE_STAGE_H
 #define VETTER_SCORE_STAGE_H

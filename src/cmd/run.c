@@ -23,6 +23,7 @@
 #include "report/stage.h"
 #include "scan/stage.h"
 #include "scoring/config.h"
+#include "scoring/consolidate.h"
 #include "scoring/manual.h"
 #include "scoring/stage.h"
 #include "vulndb/vulndb.h"
@@ -54,6 +55,8 @@ static int preflight(struct preflight *pf, const char *file, const char *out)
 	if ((rc = score_config_load(&scoring, pf->eng)) < 0)
 		return rc;
 	score_config_release(&scoring);
+	if ((rc = consolidation_preflight(pf->eng)) < 0)
+		return rc;
 	if (out)
 		rc = strbuf_addstr(&pf->out_dir, out);
 	else
