@@ -476,9 +476,14 @@ static void group_text(struct strbuf *sb, const json_t *g)
 {
 	const char *st = jsonx_strz(g, "status"), *until = jsonx_str(g, "until");
 	const char *what = jsonx_strz(g, "title")[0] ? jsonx_str(g, "title") : jsonx_strz(g, "label");
+	const char *ver = jsonx_str(g, "cycle") ? jsonx_str(g, "cycle") : jsonx_strz(g, "version");
 
-	strbuf_addf(sb, "%s %s ×%lld (", what, jsonx_str(g, "cycle") ? jsonx_str(g, "cycle") : jsonx_strz(g, "version"),
-		    jsonx_int(g, "count", 0));
+	/* A cluster whose version was not collected: say so, not an empty version of "upstream". */
+	if (!jsonx_strz(g, "title")[0] && !strcmp(jsonx_strz(g, "what"), "kubernetes"))
+		strbuf_addf(sb, "Kubernetes (%s) ", what);
+	else
+		strbuf_addf(sb, "%s ", what);
+	strbuf_addf(sb, "%s ×%lld (", *ver ? ver : "version not known", jsonx_int(g, "count", 0));
 	if (!strcmp(st, "supported"))
 		strbuf_addf(sb, "supported%s%s)", until ? " until " : "", until ? until : "");
 	else if (!strcmp(st, "ending-soon"))

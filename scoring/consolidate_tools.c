@@ -177,7 +177,7 @@ static int observe(struct tctx *t, const struct cons_asset *a)
 	} else if (!strcmp(a->kind, "image")) {
 		t->clusters = json_object_get(a->doc, "clusters");
 		rc = observe_image(t, cons_str(a->doc, "ref") ? cons_str(a->doc, "ref") : a->key, 1);
-	} else if (!strcmp(a->kind, "registry-repository")) {
+	} else if (!strcmp(a->kind, "repository") || !strcmp(a->kind, "registry-repository")) {
 		const char *host = cons_str(a->doc, "host"), *repo = cons_str(a->doc, "repo");
 
 		if (host && repo)

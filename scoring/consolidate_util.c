@@ -234,7 +234,7 @@ int cons_is_k8s_kind(const char *kind)
 	static const char *const k8s[] = { "cluster", "namespace", "node", "workload", "pod", "service", "ingress",
 					   "networkpolicy", "serviceaccount", "rbac-role", "rbac-binding", "rbac-subject",
 					   "crd", "webhook", "configmap", "secret", "network", "image",
-					   "registry-repository", NULL };
+					   "repository", "registry-repository", NULL };
 	size_t i;
 
 	for (i = 0; k8s[i]; i++)

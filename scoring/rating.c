@@ -35,7 +35,7 @@ struct units {
 
 static unsigned unit_kind_domains(const char *kind)
 {
-	if (!strcmp(kind, "image") || !strcmp(kind, "registry-repository"))
+	if (!strcmp(kind, "image") || !strcmp(kind, "repository") || !strcmp(kind, "registry-repository"))
 		return IMAGE_DOMAINS;
 	if (!strcmp(kind, "cluster"))
 		return CLUSTER_DOMAINS;
@@ -80,6 +80,26 @@ static int cmp_unit(const void *a, const void *b)
 	if ((c = strcmp(x->kind, y->kind)) || (c = strcmp(x->key, y->key)))
 		return c;
 	return x->state - y->state;
+}
+
+/*
+ * A registry repository (key "registry:HOST/REPO") counts as assessed when
+ * the scan stage read one of its images: an image of the company keyed
+ * "registry:HOST/REPO:TAG" or "registry:HOST/REPO@DIGEST" with its layers.
+ */
+static int repository_scanned(const struct sc_model *m, int ci, const char *repo_key)
+{
+	size_t i, n = strlen(repo_key);
+
+	for (i = 0; i < m->nas; i++) {
+		const struct sc_asset *a = &m->as[i];
+
+		if (a->company_idx == ci && !strcmp(a->kind, "image") && !strncmp(a->key, repo_key, n) &&
+		    (a->key[n] == ':' || a->key[n] == '@') && !strchr(a->key + n + 1, '/') &&
+		    json_object_get(a->doc, "layers"))
+			return 1;
+	}
+	return 0;
 }
 
 /* The coverage unit an asset counts under: itself, or the cluster, account, subscription or project it names. */
@@ -178,6 +198,13 @@ static int gather_units(const struct sc_state *s, int ci, struct units *u)
 			/* The scan stage gives every image its layers or a gap. */
 			x->state = U_NOT;
 			x->reason = "no scan result";
+		} else if (strcmp(a->kind, "image") && strcmp(a->kind, "cluster") && unit_kind_domains(a->kind) == IMAGE_DOMAINS &&
+			   !repository_scanned(m, ci, a->key)) {
+			x->state = U_NOT;
+			x->reason = "no image of this repository was scanned";
+		} else if (jsonx_str(a->doc, "error") && unit_kind_domains(a->kind) == IMAGE_DOMAINS) {
+			x->state = U_PARTIAL;
+			x->reason = jsonx_str(a->doc, "error");
 		}
 	}
 	for (i = 0; i < s->nfs; i++) {
