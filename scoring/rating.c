@@ -130,9 +130,9 @@ static long unit_index(const struct units *u, long asset)
 
 /*
  * Rules the assess stage could not evaluate make a unit partial only when they
- * are at least as many as the rules it could evaluate there: one rule short of
- * data (a CIS image check needing file modes no source reads) leaves an image
- * assessed; an image without its configuration, or a cluster whose RBAC was
+ * are at least as many as the rules it could evaluate there: a few rules short
+ * of data (an export without NetworkPolicies) leave a cluster assessed; an
+ * image without its configuration, or a cluster whose workloads and RBAC were
  * refused, is not.  Without the assess stage's results each gap counts its rules.
  */
 static int compliance_units(const struct sc_state *s, int ci, struct units *u)

@@ -9,6 +9,7 @@
 #include "core/testhook.h"
 #include "config.h"
 #include "consolidate.h"
+#include "eol_findings.h"
 #include "manual.h"
 #include "model.h"
 #include "score.h"
@@ -156,7 +157,9 @@ int score_stage(struct run_ctx *ctx)
 	progress_begin(SCORE_STAGE, (int64_t)ctx->eng->ncompanies + 2);
 	if ((rc = store_begin(ctx->st)) < 0)
 		goto cleanup;
-	if (manual && (rc = manual_apply_overrides(manual, ctx->st)) > 0)
+	/* First the findings this stage makes itself, so overrides and scores see them. */
+	rc = eol_findings_record(ctx);
+	if (rc == 0 && manual && (rc = manual_apply_overrides(manual, ctx->st)) > 0)
 		rc = 0;
 	if (rc == 0)
 		rc = compute(ctx, &cfg);

@@ -210,6 +210,14 @@ START_TEST(scores_follow_the_real_stages)
 	ck_assert(jsonx_num(r, "epss", 0) == 0.27858);
 	ck_assert_str_eq(jsonx_strz(r, "exploitation"), "none");
 
+	/* Debian 12 on 2026-11-15 has only its extended support left: a supply-chain finding per image. */
+	f = finding(doc, "eol:debian-12", web10.buf);
+	ck_assert_str_eq(jsonx_strz(f, "kind"), "end-of-life");
+	ck_assert_str_eq(jsonx_strz(f, "severity"), "medium");
+	ck_assert_str_eq(jsonx_strz(json_object_get(f, "risk"), "domain"), "supply-chain");
+	ck_assert_str_eq(jsonx_strz(json_object_get(f, "end_of_life"), "until"), "2028-06-30");
+	ck_assert_str_eq(jsonx_strz(finding(doc, "eol:debian-12", newest.buf), "kind"), "end-of-life");
+
 	/* One issue per advisory and package across the four images; one base-image fix for all of them. */
 	k = by_key(jsonx_dig(doc, "scores.companies"), "company", "kestrel");
 	h = by_key(jsonx_dig(doc, "scores.companies"), "company", "heron");
@@ -229,8 +237,15 @@ START_TEST(scores_follow_the_real_stages)
 	u = by_key(json_object_get(c, "list"), "key", repo.buf);
 	ck_assert_str_eq(jsonx_strz(u, "kind"), "repository");
 	ck_assert_str_eq(jsonx_strz(u, "state"), "assessed");
-	/* One rule short of data (file modes) leaves an image assessed. */
 	ck_assert_str_eq(jsonx_strz(by_key(json_object_get(c, "list"), "key", web10.buf), "state"), "assessed");
+	/*
+	 * The export holds no NetworkPolicies or ServiceAccounts: the rules needing them are gaps on the
+	 * workloads, counted under the cluster, which stays assessed since most of its rules had their data.
+	 */
+	f = finding(doc, "compliance-not-evaluated", "prod/Deployment/payments/api");
+	ck_assert_str_eq(jsonx_strz(f, "kind"), "gap");
+	ck_assert_str_eq(jsonx_strz(by_key(json_object_get(c, "list"), "key", "prod"), "state"), "assessed");
+	ck_assert_str_eq(jsonx_strz(by_key(json_object_get(c, "list"), "key", "prod"), "kind"), "cluster");
 	ck_assert_str_eq(jsonx_strz(jsonx_dig(k, "rating"), "status"), "rated");
 	ck_assert_str_eq(jsonx_strz(jsonx_dig(h, "rating"), "status"), "insufficient-evidence");
 	ck_assert(jsonx_num(jsonx_dig(h, "coverage"), "ratio", 0) == 0.5);
