@@ -90,17 +90,34 @@ static int finding_flags(const struct sc_state *s, const struct sc_finding *x)
 	return flags;
 }
 
+/*
+ * Open to anyone, by the document: `public`, or as the AWS connector records
+ * it (docs/resources.md): a bucket policy or ACL that S3 calls public with
+ * the effective public access block not cancelling it, a database
+ * `publicly_accessible`.
+ */
+static int is_public(const json_t *doc)
+{
+	const json_t *pab = json_object_get(doc, "effective_public_access_block");
+
+	if (jsonx_bool(doc, "public", 0) || jsonx_bool(doc, "publicly_accessible", 0))
+		return 1;
+	if (jsonx_bool(doc, "policy_is_public", 0) && !jsonx_bool(pab, "RestrictPublicBuckets", 0))
+		return 1;
+	return jsonx_bool(doc, "acl_public", 0) && !jsonx_bool(pab, "IgnorePublicAcls", 0);
+}
+
 static int asset_flags(const struct sc_state *s, const struct sc_asset *a)
 {
 	const json_t *kinds = json_object_get(flag_template(s, RF_PUBLIC_DATA), "kinds"), *k;
 	int flags = 0;
 	size_t i;
 
-	if ((!strcmp(a->kind, "account") || !strcmp(a->kind, "aws.account")) &&
+	if ((!strcmp(a->kind, "account") || !strcmp(a->kind, "aws.account") || !strcmp(a->kind, "cloud-account")) &&
 	    (json_is_false(json_object_get(a->doc, "root_mfa_active")) ||
 	     json_is_false(jsonx_dig(a->doc, "root.mfa_active"))))
 		flags |= 1 << RF_ROOT_NO_MFA;
-	if (jsonx_bool(a->doc, "public", 0)) {
+	if (is_public(a->doc)) {
 		json_array_foreach(kinds, i, k)
 			if (json_is_string(k) && !strcmp(json_string_value(k), a->kind))
 				flags |= 1 << RF_PUBLIC_DATA;

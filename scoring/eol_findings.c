@@ -103,8 +103,6 @@ int eol_findings_record(struct run_ctx *ctx)
 	struct eol_ctx e = { ctx, NULL, util_date_days(&ctx->eng->as_of), 0 };
 	int rc;
 
-	if ((rc = store_findings_clear(ctx->st, EOL_FINDINGS_STAGE)) < 0)
-		goto cleanup;
 	if ((rc = consolidation_templates_dir(&dir)) < 0 || (rc = eol_table_load(&t, dir.buf)) < 0)
 		goto cleanup;
 	e.t = t;

@@ -4,6 +4,7 @@
  * compliance counts (docs/scoring.md, "Coverage", "Ratings", "Compliance").
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,7 +40,8 @@ static unsigned unit_kind_domains(const char *kind)
 		return IMAGE_DOMAINS;
 	if (!strcmp(kind, "cluster"))
 		return CLUSTER_DOMAINS;
-	if (!strcmp(kind, "account") || !strcmp(kind, "subscription") || !strcmp(kind, "project"))
+	if (!strcmp(kind, "account") || !strcmp(kind, "cloud-account") || !strcmp(kind, "subscription") ||
+	    !strcmp(kind, "project"))
 		return ACCOUNT_DOMAINS;
 	return 0;
 }
@@ -102,6 +104,17 @@ static int repository_scanned(const struct sc_model *m, int ci, const char *repo
 	return 0;
 }
 
+/* The AWS connector's account asset (kind cloud-account, key aws:account:ID) of a document's account_id, or -1. */
+static long aws_account_of(const struct sc_model *m, const char *company, const json_t *doc)
+{
+	char key[64];
+
+	if (!jsonx_str(doc, "account_id") || strlen(jsonx_str(doc, "account_id")) > 32)
+		return -1;
+	snprintf(key, sizeof(key), "aws:account:%s", jsonx_str(doc, "account_id"));
+	return model_find(m, company, "cloud-account", key);
+}
+
 /* The coverage unit an asset counts under: itself, or the cluster, account, subscription or project it names. */
 static long unit_asset(const struct sc_model *m, const char *company, const char *kind, const char *key)
 {
@@ -115,7 +128,7 @@ static long unit_asset(const struct sc_model *m, const char *company, const char
 		if (jsonx_str(m->as[ix].doc, owners[i]) &&
 		    (o = model_find(m, company, owners[i], jsonx_str(m->as[ix].doc, owners[i]))) >= 0)
 			return o;
-	return -1;
+	return aws_account_of(m, company, m->as[ix].doc);
 }
 
 static long unit_index(const struct units *u, long asset)
@@ -206,6 +219,25 @@ static int gather_units(const struct sc_state *s, int ci, struct units *u)
 			x->state = U_PARTIAL;
 			x->reason = jsonx_str(a->doc, "error");
 		}
+	}
+	/* Member accounts of an AWS organisation the connector saw (through trust policies) but did not collect. */
+	for (i = 0; i < m->nas; i++) {
+		const struct sc_asset *a = &m->as[i];
+		char key[64];
+
+		if (a->company_idx != ci || strcmp(a->kind, "external-account") ||
+		    !jsonx_bool(a->doc, "in_organization", 0) || !jsonx_str(a->doc, "id") ||
+		    strlen(jsonx_str(a->doc, "id")) > 32)
+			continue;
+		snprintf(key, sizeof(key), "aws:account:%s", jsonx_str(a->doc, "id"));
+		if (model_find(m, company, "cloud-account", key) >= 0)
+			continue;
+		if (!(x = unit_add(u)))
+			return err_set(ERR_NOMEM, "out of memory");
+		x->kind = a->kind, x->key = a->key, x->name = a->name, x->asset = (long)i;
+		x->domains = ACCOUNT_DOMAINS;
+		x->state = U_NOT;
+		x->reason = "a member account of the organisation that was not collected";
 	}
 	for (i = 0; i < s->nfs; i++) {
 		const struct sc_finding *f = &s->fs[i];

@@ -158,7 +158,8 @@ int score_stage(struct run_ctx *ctx)
 	if ((rc = store_begin(ctx->st)) < 0)
 		goto cleanup;
 	/* First the findings this stage makes itself, so overrides and scores see them. */
-	rc = eol_findings_record(ctx);
+	if ((rc = store_findings_clear(ctx->st, EOL_FINDINGS_STAGE)) == 0 && (rc = eol_findings_record(ctx)) == 0)
+		rc = threat_findings_record(ctx);
 	if (rc == 0 && manual && (rc = manual_apply_overrides(manual, ctx->st)) > 0)
 		rc = 0;
 	if (rc == 0)

@@ -493,6 +493,71 @@ START_TEST(demo_run_agrees_with_reference)
 }
 END_TEST
 
+/*
+ * The AWS connector's shapes (docs/resources.md): its account asset and the organisation's other
+ * accounts as coverage units, the root user's MFA, a bucket S3 calls public, GuardDuty findings.
+ */
+START_TEST(aws_connector_shapes)
+{
+	static const char spec_text[] =
+		"{\"sources\": [{\"id\": \"kestrel-aws\", \"company\": \"kestrel\", \"type\": \"aws\", \"status\": \"done\"}],"
+		" \"assets\": ["
+		"  {\"company\": \"kestrel\", \"source\": \"kestrel-aws\", \"kind\": \"cloud-account\", \"key\": \"aws:account:111111111111\","
+		"   \"name\": \"shop-prod\", \"doc\": {\"kind\": \"aws.account\", \"account_id\": \"111111111111\", \"root\": {\"mfa_active\": false}}},"
+		"  {\"company\": \"kestrel\", \"source\": \"kestrel-aws\", \"kind\": \"external-account\", \"key\": \"aws:external-account:222222222222\","
+		"   \"doc\": {\"kind\": \"aws.external_account\", \"id\": \"222222222222\", \"in_organization\": true}},"
+		"  {\"company\": \"kestrel\", \"source\": \"kestrel-aws\", \"kind\": \"external-account\", \"key\": \"aws:external-account:333333333333\","
+		"   \"doc\": {\"kind\": \"aws.external_account\", \"id\": \"333333333333\", \"in_organization\": false}},"
+		"  {\"company\": \"kestrel\", \"source\": \"kestrel-aws\", \"kind\": \"bucket\", \"key\": \"arn:aws:s3:::cards\", \"name\": \"cards\","
+		"   \"doc\": {\"kind\": \"aws.s3.bucket\", \"account_id\": \"111111111111\", \"policy_is_public\": true,"
+		"    \"effective_public_access_block\": {\"RestrictPublicBuckets\": false, \"IgnorePublicAcls\": true}}},"
+		"  {\"company\": \"kestrel\", \"source\": \"kestrel-aws\", \"kind\": \"bucket\", \"key\": \"arn:aws:s3:::logs\", \"name\": \"logs\","
+		"   \"doc\": {\"kind\": \"aws.s3.bucket\", \"account_id\": \"111111111111\", \"policy_is_public\": true,"
+		"    \"effective_public_access_block\": {\"RestrictPublicBuckets\": true}}},"
+		"  {\"company\": \"kestrel\", \"source\": \"kestrel-aws\", \"kind\": \"security-finding\", \"key\": \"arn:aws:guardduty:eu-west-1:111111111111:detector/d/finding/f1\","
+		"   \"doc\": {\"kind\": \"aws.finding\", \"source\": \"guardduty\", \"account_id\": \"111111111111\", \"region\": \"eu-west-1\","
+		"    \"type\": \"UnauthorizedAccess:IAMUser/TorIPCaller\", \"title\": \"API calls from a Tor exit node\", \"severity_score\": 8.0}},"
+		"  {\"company\": \"kestrel\", \"source\": \"kestrel-aws\", \"kind\": \"security-finding\", \"key\": \"sh-1\","
+		"   \"doc\": {\"kind\": \"aws.finding\", \"source\": \"securityhub\", \"account_id\": \"111111111111\", \"title\": \"Config check\","
+		"    \"severity\": \"LOW\", \"compliance\": \"FAILED\"}}],"
+		" \"edges\": [], \"findings\": []}";
+	struct sf_env e;
+	json_t *spec = NULL, *res = NULL;
+	const json_t *k, *f, *flags, *list;
+
+	ck_assert_int_eq(jsonx_parse(spec_text, sizeof(spec_text) - 1, "aws spec", &spec), 0);
+	sf_open(&e, spec, NULL);
+	ck_assert_msg(score_stage(&e.ctx) == 0, "%s", err_last());
+	ck_assert_msg(report_results(&e.ctx, &res) == 0, "%s", err_last());
+	/* GuardDuty's finding is a threat on the account, high by AWS's bands; Security Hub's config check is not. */
+	f = finding_by(res, "guardduty:UnauthorizedAccess:IAMUser/TorIPCaller", "aws:account:111111111111");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_str_eq(jsonx_strz(f, "kind"), "threat");
+	ck_assert_str_eq(jsonx_strz(f, "severity"), "high");
+	ck_assert_str_eq(jsonx_strz(json_object_get(f, "risk"), "exploitation"), "active");
+	ck_assert_uint_eq(json_array_size(json_object_get(res, "findings")), 1);
+	/* Red flags: root without MFA, the public bucket (not the one the access block closes), the compromise. */
+	k = company_scores(res, "kestrel");
+	flags = json_object_get(k, "red_flags");
+	ck_assert_uint_eq(json_array_size(flags), 3);
+	ck_assert_str_eq(jsonx_strz(json_array_get(json_object_get(by_member(flags, "id", "root-without-mfa"), "assets"), 0), "key"),
+			 "aws:account:111111111111");
+	list = json_object_get(by_member(flags, "id", "public-data-store"), "assets");
+	ck_assert_uint_eq(json_array_size(list), 1);
+	ck_assert_str_eq(jsonx_strz(json_array_get(list, 0), "key"), "arn:aws:s3:::cards");
+	ck_assert_ptr_nonnull(by_member(flags, "id", "evidence-of-compromise"));
+	/* Coverage: the collected account, and the organisation's member account that was not collected. */
+	list = jsonx_dig(k, "coverage.list");
+	ck_assert_uint_eq(json_array_size(list), 2);
+	ck_assert_str_eq(jsonx_strz(by_member(list, "key", "aws:account:111111111111"), "state"), "assessed");
+	ck_assert_str_eq(jsonx_strz(by_member(list, "key", "aws:external-account:222222222222"), "state"), "not-assessed");
+	ck_assert(jsonx_num(json_object_get(k, "coverage"), "ratio", 0) == 0.5);
+	json_decref(res);
+	json_decref(spec);
+	sf_close(&e);
+}
+END_TEST
+
 Suite *scoring_suite(void)
 {
 	Suite *s = suite_create("scoring");
@@ -508,6 +573,7 @@ Suite *scoring_suite(void)
 	tcase_add_test(tc, templates_missing_stop_the_run);
 	tcase_add_test(tc, synthetic_engagement_scores);
 	tcase_add_test(tc, same_input_same_bytes);
+	tcase_add_test(tc, aws_connector_shapes);
 	if (th_have_tool("python_reference_agrees", "python3") &&
 	    th_have_data("python_reference_agrees", DEPLOYER_CSV))
 		tcase_add_test(tc, python_reference_agrees);
