@@ -105,7 +105,7 @@ START_TEST(run_writes_scores_and_consolidation)
 }
 END_TEST
 
-/* Each bad key, appended to the demo's engagement file: refused before any stage, naming the field. */
+/* Each bad key, in an engagement file of its own: refused before any stage, naming the file and the field. */
 START_TEST(run_refuses_bad_keys)
 {
 	static const struct {
@@ -122,18 +122,21 @@ START_TEST(run_refuses_bad_keys)
 		  "consolidation.tool_costs item 1: no tool 'nosuchtool'" },
 		{ "consolidation:\n  eol_warning_days: -3\n", "consolidation.eol_warning_days: expected a number of days" },
 	};
-	struct demo d;
+	static const char base[] =
+		"name: Bad keys\nclient: Test\nas_of: 2026-11-15\ncompanies:\n"
+		"  - {id: heron, name: Heron, role: acquirer, sources: [{id: h, type: images, refs: ['dir:a']}]}\n"
+		"  - {id: kestrel, name: Kestrel, role: target, sources: [{id: k, type: images, refs: ['dir:b']}]}\n";
+	char *dir = th_tmpdir();
 	struct th_result r;
-	struct strbuf text = STRBUF_INIT, out = STRBUF_INIT;
+	struct strbuf eng = STRBUF_INIT, out = STRBUF_INIT;
 	size_t i;
 
-	demo_copy(&d);
-	th_read(d.eng.buf, &text);
+	strbuf_addf(&eng, "%s/engagement.yaml", dir);
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		strbuf_reset(&out);
-		strbuf_addf(&out, "%s/out-%zu", d.dir, i);
-		th_write_fmt(d.eng.buf, "%s%s", text.buf, bad[i].yaml);
-		th_vetter(&r, NULL, "run", d.eng.buf, "--out", out.buf, "--no-progress", NULL);
+		strbuf_addf(&out, "%s/out-%zu", dir, i);
+		th_write_fmt(eng.buf, "%s%s", base, bad[i].yaml);
+		th_vetter(&r, NULL, "run", eng.buf, "--out", out.buf, "--no-progress", NULL);
 		th_assert_status(&r, 2);
 		ck_assert_msg(strstr(r.err.buf, "engagement.yaml") && strstr(r.err.buf, bad[i].says),
 			      "case %zu: %s", i, r.err.buf);
@@ -141,8 +144,9 @@ START_TEST(run_refuses_bad_keys)
 		ck_assert(!th_exists(out.buf) || !strstr(r.out.buf, "findings.json"));
 		th_result_release(&r);
 	}
-	strbuf_release(&text), strbuf_release(&out);
-	demo_release(&d);
+	strbuf_release(&eng), strbuf_release(&out);
+	th_rm_rf(dir);
+	free(dir);
 }
 END_TEST
 
