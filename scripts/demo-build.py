@@ -323,7 +323,9 @@ def main():
     samples, out = os.path.abspath(args.samples), os.path.abspath(args.out)
     if os.path.exists(out):
         shutil.rmtree(out)
-    shutil.copytree(samples, out, ignore=lambda d, names: ["images"] if os.path.abspath(d) == samples else [])
+    # Not the image trees (built below), nor a store left by running vetter on samples/ directly.
+    shutil.copytree(samples, out, ignore=lambda d, names: [n for n in names if n == "images" or n.endswith(".vetter")]
+                    if os.path.abspath(d) == samples else [])
     images_dir = os.path.join(samples, "images")
     with open(os.path.join(images_dir, "images.json")) as fh:
         spec = json.load(fh)
