@@ -11,6 +11,14 @@
 
 static const char *const severities[] = { "critical", "high", "medium", "low", "info", NULL };
 static const char *const statuses[] = { "false-positive", "accepted", NULL };
+/* docs/scoring.md: the seven domains, SSVC's exploitation and exposure values, the red flags. */
+static const char *const domains[] = { "vulnerabilities",	"identity-access",   "network-exposure",
+				       "data-protection",	"logging-detection", "kubernetes-hardening",
+				       "supply-chain",		NULL };
+static const char *const exploitations[] = { "none", "public poc", "active", NULL };
+static const char *const exposures[] = { "small", "controlled", "open", NULL };
+static const char *const red_flags[] = { "kev-internet-facing", "root-without-mfa", "public-data-store",
+					 "evidence-of-compromise", NULL };
 
 static const struct schema_field asset_keys[] = {
 	{ "kind", SCH_STRING, 1, NULL, SCH_ANY, NULL },
@@ -24,8 +32,11 @@ static const struct schema_field finding_keys[] = {
 	{ "company", SCH_STRING, 1, NULL, SCH_ANY, NULL },
 	{ "title", SCH_STRING, 1, NULL, SCH_ANY, NULL },
 	{ "severity", SCH_STRING, 1, NULL, SCH_ANY, severities },
-	{ "domain", SCH_STRING, 0, NULL, SCH_ANY, NULL },
+	{ "domain", SCH_STRING, 0, NULL, SCH_ANY, domains },
 	{ "description", SCH_STRING, 0, NULL, SCH_ANY, NULL },
+	{ "exploitation", SCH_STRING, 0, NULL, SCH_ANY, exploitations },
+	{ "exposure", SCH_STRING, 0, NULL, SCH_ANY, exposures },
+	{ "red_flag", SCH_STRING, 0, NULL, SCH_ANY, red_flags },
 	{ "fix", SCH_STRING, 0, NULL, SCH_ANY, NULL },
 	{ "effort_hours", SCH_NUMBER, 0, NULL, SCH_ANY, NULL },
 	{ "asset", SCH_OBJECT, 0, asset_keys, SCH_ANY, NULL },
@@ -118,6 +129,9 @@ int manual_record(const struct engagement *eng, const json_t *manual, struct sto
 		jsonx_set_str(f, "description", jsonx_str(m, "description"));
 		jsonx_set_str(f, "fix", jsonx_str(m, "fix"));
 		jsonx_set_str(f, "domain", jsonx_str(m, "domain"));
+		jsonx_set_str(f, "exploitation", jsonx_str(m, "exploitation"));
+		jsonx_set_str(f, "exposure", jsonx_str(m, "exposure"));
+		jsonx_set_str(f, "red_flag", jsonx_str(m, "red_flag"));
 		if (json_object_get(m, "effort_hours"))
 			json_object_set(f, "effort_hours", json_object_get(m, "effort_hours"));
 		json_object_set_new(f, "manual", json_pack("{s:s, s:s, s:s}", "by", jsonx_str(m, "by"), "date",

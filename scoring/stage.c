@@ -7,7 +7,12 @@
 #include "core/jsonx.h"
 #include "core/progress.h"
 #include "core/testhook.h"
+#include "config.h"
+#include "consolidate.h"
+#include "eol_findings.h"
 #include "manual.h"
+#include "model.h"
+#include "score.h"
 
 #define SCORE_STAGE "score"
 
@@ -85,23 +90,89 @@ int score_summary(struct store *st, const char *company, json_t **out)
 	return rc;
 }
 
+int score_scores(struct store *st, json_t **out)
+{
+	struct strbuf text = STRBUF_INIT;
+	int rc;
+
+	*out = NULL;
+	if ((rc = store_cache_get(st, SCORE_STAGE, "scores", &text)) == 0)
+		rc = jsonx_parse(text.buf, text.len, "scores", out);
+	strbuf_release(&text);
+	return rc;
+}
+
+/*
+ * The computation over what the store holds: each finding's `risk` written
+ * back where it changed, and the scores document kept in the cache.
+ */
+static int compute(struct run_ctx *ctx, const struct score_config *cfg)
+{
+	struct sc_model *m = NULL;
+	struct strbuf text = STRBUF_INIT;
+	json_t *before = json_object(), *scores = NULL, *f;
+	size_t i;
+	int rc;
+
+	if (!before)
+		return err_set(ERR_NOMEM, "out of memory");
+	if ((rc = model_load(&m, ctx->st, ctx->eng)) < 0)
+		goto cleanup;
+	json_array_foreach(m->findings, i, f)
+		json_object_set(before, jsonx_strz(f, "id"), json_object_get(f, "risk") ? json_object_get(f, "risk")
+											 : json_null());
+	if ((rc = score_compute(m, cfg, &scores)) < 0)
+		goto cleanup;
+	json_array_foreach(m->findings, i, f) {
+		json_t *old = json_object_get(before, jsonx_strz(f, "id")), *now = json_object_get(f, "risk");
+
+		if (now ? json_equal(old, now) : json_is_null(old))
+			continue;
+		if ((rc = store_finding_update(ctx->st, jsonx_str(f, "id"), f)) < 0)
+			goto cleanup;
+	}
+	if ((rc = jsonx_dump_canonical(&text, scores)) == 0)
+		rc = store_cache_put(ctx->st, SCORE_STAGE, "scores", text.buf, text.len);
+cleanup:
+	json_decref(before);
+	json_decref(scores);
+	model_free(m);
+	strbuf_release(&text);
+	return rc;
+}
+
 int score_stage(struct run_ctx *ctx)
 {
+	struct score_config cfg;
 	json_t *manual = NULL;
 	size_t i;
 	int rc;
 
-	if ((rc = manual_load(ctx->eng, &manual)) < 0)
+	if ((rc = score_config_load(&cfg, ctx->eng)) < 0)
 		return rc;
-	progress_begin(SCORE_STAGE, (int64_t)ctx->eng->ncompanies);
+	if ((rc = manual_load(ctx->eng, &manual)) < 0) {
+		score_config_release(&cfg);
+		return rc;
+	}
+	progress_begin(SCORE_STAGE, (int64_t)ctx->eng->ncompanies + 2);
 	if ((rc = store_begin(ctx->st)) < 0)
 		goto cleanup;
-	if (manual && (rc = manual_apply_overrides(manual, ctx->st)) > 0)
+	/* First the findings this stage makes itself, so overrides and scores see them. */
+	if ((rc = store_findings_clear(ctx->st, EOL_FINDINGS_STAGE)) == 0 && (rc = eol_findings_record(ctx)) == 0)
+		rc = threat_findings_record(ctx);
+	if (rc == 0 && manual && (rc = manual_apply_overrides(manual, ctx->st)) > 0)
 		rc = 0;
+	if (rc == 0)
+		rc = compute(ctx, &cfg);
+	progress_step(1, "scores");
 	for (i = 0; i < ctx->eng->ncompanies && rc == 0; i++) {
 		rc = summarise(ctx, ctx->eng->companies[i].id);
 		progress_step(1, ctx->eng->companies[i].id);
 	}
+	/* After the risks are stored: the checklist's gates read each finding's risk.exposure. */
+	if (rc == 0)
+		rc = consolidation_record(ctx);
+	progress_step(1, "consolidation");
 	testhook_point(SCORE_STAGE, "txn");
 	if (rc < 0)
 		store_rollback(ctx->st);
@@ -110,5 +181,6 @@ int score_stage(struct run_ctx *ctx)
 cleanup:
 	progress_end();
 	json_decref(manual);
+	score_config_release(&cfg);
 	return rc;
 }

@@ -22,6 +22,8 @@
 #include "core/util.h"
 #include "report/stage.h"
 #include "scan/stage.h"
+#include "scoring/config.h"
+#include "scoring/consolidate.h"
 #include "scoring/manual.h"
 #include "scoring/stage.h"
 #include "vulndb/vulndb.h"
@@ -41,6 +43,7 @@ struct preflight {
 
 static int preflight(struct preflight *pf, const char *file, const char *out)
 {
+	struct score_config scoring;
 	json_t *manual = NULL;
 	int rc;
 
@@ -49,6 +52,11 @@ static int preflight(struct preflight *pf, const char *file, const char *out)
 	if ((rc = manual_load(pf->eng, &manual)) < 0)
 		return rc;
 	json_decref(manual);
+	if ((rc = score_config_load(&scoring, pf->eng)) < 0)
+		return rc;
+	score_config_release(&scoring);
+	if ((rc = consolidation_preflight(pf->eng)) < 0)
+		return rc;
 	if (out)
 		rc = strbuf_addstr(&pf->out_dir, out);
 	else

@@ -328,7 +328,7 @@ static int date_check(const json_t *args)
 
 /* ---- addresses ---- */
 
-int cidr_parse(const char *s, struct cidr *out)
+int fn_cidr_parse(const char *s, struct fn_cidr *out)
 {
 	char buf[64];
 	const char *slash;
@@ -365,7 +365,7 @@ int cidr_parse(const char *s, struct cidr *out)
 	return 0;
 }
 
-int cidr_within(const struct cidr *inner, const struct cidr *outer)
+int fn_cidr_within(const struct fn_cidr *inner, const struct fn_cidr *outer)
 {
 	int i, full, rest;
 
@@ -391,12 +391,12 @@ static int cidr_contains(const json_t *node, const char *base, const json_t *arg
 			 json_t **value, struct witness *w)
 {
 	struct path_matches m = { NULL, 0, 0 };
-	struct cidr want, have;
+	struct fn_cidr want, have;
 	size_t i;
 	int rc;
 
 	(void)ec;
-	cidr_parse(fn_arg_str(args, "contains", ""), &want); /* checked at load */
+	fn_cidr_parse(fn_arg_str(args, "contains", ""), &want); /* checked at load */
 	if ((rc = fn_arg_matches(node, base, args, "path", "", &m)) < 0)
 		goto cleanup;
 	*value = json_false();
@@ -405,12 +405,12 @@ static int cidr_contains(const json_t *node, const char *base, const json_t *arg
 
 		if (!s)
 			continue;
-		if (cidr_parse(s, &have) < 0) {
+		if (fn_cidr_parse(s, &have) < 0) {
 			fn_witness(w, m.v[i].where, m.v[i].value);
 			rc = err_set(ERR_PARSE, "'%.60s' is not an address range", s);
 			goto cleanup;
 		}
-		if (cidr_within(&want, &have)) {
+		if (fn_cidr_within(&want, &have)) {
 			json_decref(*value);
 			*value = json_true();
 			rc = fn_witness(w, m.v[i].where, m.v[i].value);
@@ -436,12 +436,12 @@ static int cidr_contains_check(const json_t *args)
 {
 	static const char *const names[] = { "path", "contains", NULL };
 	static const char *const paths[] = { "path", NULL };
-	struct cidr c;
+	struct fn_cidr c;
 	int rc;
 
 	if ((rc = fn_check_names(args, names, names)) < 0 || (rc = check_paths(args, paths)) < 0)
 		return rc;
-	if (!json_is_string(json_object_get(args, "contains")) || cidr_parse(fn_arg_str(args, "contains", ""), &c) < 0)
+	if (!json_is_string(json_object_get(args, "contains")) || fn_cidr_parse(fn_arg_str(args, "contains", ""), &c) < 0)
 		return err_set(ERR_INVALID, "'contains' is an address or a CIDR range");
 	return 0;
 }
@@ -536,17 +536,17 @@ static int port_covers(const json_t *r, long lo, long hi, int any_port)
 	return 1;
 }
 
-static int rule_source_contains(const json_t *r, const struct cidr *probe)
+static int rule_source_contains(const json_t *r, const struct fn_cidr *probe)
 {
 	const json_t *src = json_object_get(r, "sources"), *item;
-	struct cidr c;
+	struct fn_cidr c;
 	size_t i;
 
 	if (json_is_string(json_object_get(r, "source")) &&
-	    cidr_parse(json_string_value(json_object_get(r, "source")), &c) == 0 && cidr_within(probe, &c))
+	    fn_cidr_parse(json_string_value(json_object_get(r, "source")), &c) == 0 && fn_cidr_within(probe, &c))
 		return 1;
 	json_array_foreach(src, i, item)
-		if (json_is_string(item) && cidr_parse(json_string_value(item), &c) == 0 && cidr_within(probe, &c))
+		if (json_is_string(item) && fn_cidr_parse(json_string_value(item), &c) == 0 && fn_cidr_within(probe, &c))
 			return 1;
 	return 0;
 }
@@ -564,7 +564,7 @@ static int rule_disabled(const json_t *r)
 }
 
 /* The first rule deciding traffic from probe to ports lo..hi; -1 when none does. */
-static long decide(const struct net_rule *rules, size_t n, const struct cidr *probe, int proto, long lo, long hi,
+static long decide(const struct net_rule *rules, size_t n, const struct fn_cidr *probe, int proto, long lo, long hi,
 		   int any_port, int *allowed)
 {
 	size_t i;
@@ -624,11 +624,11 @@ static int net_exposed(const json_t *node, const char *base, const json_t *args,
 	qsort(sorted, n, sizeof(*sorted), by_priority);
 	nsrc = sources ? json_array_size(sources) : 2;
 	for (k = 0; k < nsrc; k++) {
-		struct cidr probe;
+		struct fn_cidr probe;
 		size_t p, np = all ? 1 : json_array_size(ports);
 
 		src = sources ? json_array_get(sources, k) : NULL;
-		if (cidr_parse(src ? json_string_value(src) : internet[k], &probe) < 0)
+		if (fn_cidr_parse(src ? json_string_value(src) : internet[k], &probe) < 0)
 			continue;
 		for (p = 0; p < np; p++) {
 			long lo = 0, hi = 65535, d;
@@ -665,7 +665,7 @@ static int net_exposed_check(const json_t *args)
 	static const char *const names[] = { "rules", "ports", "all_ports", "any_port", "protocol", "sources", NULL };
 	static const char *const paths[] = { "rules", NULL };
 	const json_t *ports = json_object_get(args, "ports"), *item;
-	struct cidr c;
+	struct fn_cidr c;
 	size_t i;
 	int rc, modes = 0;
 
@@ -683,7 +683,7 @@ static int net_exposed_check(const json_t *args)
 	if (json_object_get(args, "protocol") && proto_number(fn_arg_str(args, "protocol", "")) == -2)
 		return err_set(ERR_INVALID, "'protocol' is tcp, udp, icmp, icmpv6, all or a protocol number");
 	json_array_foreach(json_object_get(args, "sources"), i, item)
-		if (cidr_parse(json_string_value(item), &c) < 0)
+		if (fn_cidr_parse(json_string_value(item), &c) < 0)
 			return err_set(ERR_INVALID, "'sources' holds '%s', not an address range", json_string_value(item));
 	return 0;
 }

@@ -46,13 +46,13 @@ const struct rule_fn *rule_fn_find(const char *name);
 extern const struct rule_fn rule_fns[];
 
 /* Address maths, exposed for tests: parse "10.0.0.0/8", "::/0", a bare address, or "*", "any", "internet". */
-struct cidr {
+struct fn_cidr {
 	int family;              /* 4 or 6; 0 for "any address of either family" */
 	unsigned char addr[16];
 	int prefix;
 };
-int cidr_parse(const char *s, struct cidr *out);
+int fn_cidr_parse(const char *s, struct fn_cidr *out);
 /* 1 when inner lies inside outer. */
-int cidr_within(const struct cidr *inner, const struct cidr *outer);
+int fn_cidr_within(const struct fn_cidr *inner, const struct fn_cidr *outer);
 
 #endif

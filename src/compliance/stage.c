@@ -540,6 +540,45 @@ static int expired_waiver(struct run_ctx *ctx, const struct result_list *l, cons
 	return rc;
 }
 
+/*
+ * Every result per company, passes included, for the score stage's compliance
+ * counts (docs/scoring.md): the store cache, namespace "assess-results", key
+ * the company id.  Each company is written, empty or not, so a rerun replaces
+ * what an earlier run left.
+ */
+static int record_results(struct run_ctx *ctx, const struct result_list *l)
+{
+	json_t *by = json_object(), *arr, *j;
+	struct strbuf text = STRBUF_INIT;
+	size_t i;
+	int rc = 0;
+
+	if (!by)
+		return err_set(ERR_NOMEM, "out of memory");
+	for (i = 0; i < ctx->eng->ncompanies && rc == 0; i++)
+		if (!(arr = json_array()) || json_object_set_new(by, ctx->eng->companies[i].id, arr) < 0)
+			rc = err_set(ERR_NOMEM, "out of memory");
+	for (i = 0; i < l->n && rc == 0; i++) {
+		const struct result *r = &l->v[i];
+
+		if (!r->rule || !r->res || !r->res->company || !(arr = json_object_get(by, r->res->company)))
+			continue;
+		j = json_pack("{s:s, s:s, s:O, s:{s:s, s:s?, s:s?}}", "rule", r->rule->id, "result", verdict_names[r->verdict],
+			      "frameworks", rule_frameworks(r->rule) ? (json_t *)rule_frameworks(r->rule) : json_null(), "resource",
+			      "kind", r->res->kind, "asset_kind", r->res->asset_kind, "asset_key", r->res->asset_key);
+		if (!j || json_array_append_new(arr, j) < 0)
+			rc = err_set(ERR_NOMEM, "out of memory");
+	}
+	for (i = 0; i < ctx->eng->ncompanies && rc == 0; i++) {
+		strbuf_reset(&text);
+		if ((rc = jsonx_dump_canonical(&text, json_object_get(by, ctx->eng->companies[i].id))) == 0)
+			rc = store_cache_put(ctx->st, "assess-results", ctx->eng->companies[i].id, text.buf, text.len);
+	}
+	strbuf_release(&text);
+	json_decref(by);
+	return rc;
+}
+
 static int record(struct run_ctx *ctx, const struct result_list *l, const struct waiver_set *ws,
 		  const struct ruleset *rs, const json_t *scopes)
 {
@@ -563,6 +602,8 @@ static int record(struct run_ctx *ctx, const struct result_list *l, const struct
 		rc = scope_gaps(gaps, rs, scopes);
 	if (rc == 0)
 		rc = write_gaps(ctx, gaps);
+	if (rc == 0)
+		rc = record_results(ctx, l);
 	json_decref(gaps);
 	return rc;
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cidr.h"
 #include "crypto.h"
 #include "jsonx.h"
 #include "err.h"
@@ -69,6 +70,32 @@ static const struct schema_field report_keys[] = {
 	{ NULL, 0, 0, NULL, 0, NULL },
 };
 
+/* On-premises and VPN ranges, for the network conflicts of the consolidation plan. */
+static const char *const network_kinds[] = { "on-premises", "vpn", "other", NULL };
+
+static const struct schema_field network_keys[] = {
+	{ "company", SCH_STRING, 1, NULL, SCH_ANY, NULL },
+	{ "name", SCH_STRING, 1, NULL, SCH_ANY, NULL },
+	{ "kind", SCH_STRING, 1, NULL, SCH_ANY, network_kinds },
+	{ "ranges", SCH_LIST, 1, NULL, SCH_STRING, NULL },
+	{ "description", SCH_STRING, 0, NULL, SCH_ANY, NULL },
+	{ NULL, 0, 0, NULL, 0, NULL },
+};
+
+static const struct schema_field tool_cost_keys[] = {
+	{ "company", SCH_STRING, 1, NULL, SCH_ANY, NULL },
+	{ "tool", SCH_STRING, 1, NULL, SCH_ANY, NULL },
+	{ "annual", SCH_NUMBER, 1, NULL, SCH_ANY, NULL },
+	{ "note", SCH_STRING, 0, NULL, SCH_ANY, NULL },
+	{ NULL, 0, 0, NULL, 0, NULL },
+};
+
+static const struct schema_field consolidation_keys[] = {
+	{ "tool_costs", SCH_LIST, 0, tool_cost_keys, SCH_OBJECT, NULL },
+	{ "eol_warning_days", SCH_INT, 0, NULL, SCH_ANY, NULL },
+	{ NULL, 0, 0, NULL, 0, NULL },
+};
+
 static const struct schema_field top_keys[] = {
 	{ "name", SCH_STRING, 1, NULL, SCH_ANY, NULL },
 	{ "client", SCH_STRING, 1, NULL, SCH_ANY, NULL },
@@ -79,10 +106,11 @@ static const struct schema_field top_keys[] = {
 	{ "evidence", SCH_OBJECT, 0, evidence_keys, SCH_ANY, NULL },
 	{ "companies", SCH_LIST, 1, company_keys, SCH_OBJECT, NULL },
 	{ "report", SCH_OBJECT, 0, report_keys, SCH_ANY, NULL },
-	{ "scoring", SCH_OBJECT, 0, NULL, SCH_ANY, NULL },
+	{ "scoring", SCH_MAP, 0, NULL, SCH_ANY, NULL }, /* its keys: scoring/config.c, before the run */
 	{ "waivers", SCH_STRING, 0, NULL, SCH_ANY, NULL },
 	{ "manual_findings", SCH_STRING, 0, NULL, SCH_ANY, NULL },
-	{ "networks", SCH_ANY, 0, NULL, SCH_ANY, NULL },
+	{ "networks", SCH_LIST, 0, network_keys, SCH_OBJECT, NULL },
+	{ "consolidation", SCH_OBJECT, 0, consolidation_keys, SCH_ANY, NULL },
 	{ "description", SCH_STRING, 0, NULL, SCH_ANY, NULL },
 	{ NULL, 0, 0, NULL, 0, NULL },
 };
@@ -290,6 +318,97 @@ out:
 	return rc;
 }
 
+/* A consultant's file, so no more ranges than a person writes. */
+#define ENGAGEMENT_MAX_RANGES 10000
+
+/*
+ * What the schema cannot say about `networks` and `consolidation`: the
+ * companies named exist, every range is a CIDR range with no host bits set,
+ * and numbers are in range.  Tool ids are checked against the signatures
+ * by the consolidation module, which has them.
+ */
+static int check_consolidation_keys(const struct engagement *eng, const struct schema_ctx *ctx)
+{
+	struct strbuf path = STRBUF_INIT;
+	json_t *n, *r, *costs, *c, *cons;
+	size_t i, j, total = 0;
+	struct cidr cidr;
+	int rc = 0;
+
+	json_array_foreach(json_object_get(eng->doc, "networks"), i, n) {
+		strbuf_reset(&path);
+		strbuf_addf(&path, "networks[%zu].company", i);
+		if (!engagement_company(eng, jsonx_str(n, "company"))) {
+			rc = schema_error(ctx, path.buf, "network %zu: no company '%s' in the engagement", i + 1,
+					  jsonx_str(n, "company"));
+			goto cleanup;
+		}
+		if (!json_array_size(json_object_get(n, "ranges"))) {
+			strbuf_reset(&path);
+			strbuf_addf(&path, "networks[%zu].ranges", i);
+			rc = schema_error(ctx, path.buf, "network %zu ('%s'): list at least one range", i + 1,
+					  jsonx_str(n, "name"));
+			goto cleanup;
+		}
+		json_array_foreach(json_object_get(n, "ranges"), j, r) {
+			strbuf_reset(&path);
+			strbuf_addf(&path, "networks[%zu].ranges[%zu]", i, j);
+			if (++total > ENGAGEMENT_MAX_RANGES) {
+				rc = schema_error(ctx, path.buf, "networks: at most %d ranges in all", ENGAGEMENT_MAX_RANGES);
+				goto cleanup;
+			}
+			if (cidr_parse_str(&cidr, json_string_value(r), CIDR_STRICT) < 0) {
+				rc = schema_error(ctx, path.buf, "network %zu ('%s') range %zu: %s", i + 1,
+						  jsonx_str(n, "name"), j + 1, err_last());
+				goto cleanup;
+			}
+		}
+	}
+	cons = json_object_get(eng->doc, "consolidation");
+	if (json_object_get(cons, "eol_warning_days")) {
+		long long d = jsonx_int(cons, "eol_warning_days", 0);
+
+		if (d < 0 || d > 3650) {
+			rc = schema_error(ctx, "consolidation.eol_warning_days",
+					  "consolidation.eol_warning_days: expected a number of days from 0 to 3650");
+			goto cleanup;
+		}
+	}
+	costs = json_object_get(cons, "tool_costs");
+	json_array_foreach(costs, i, c) {
+		strbuf_reset(&path);
+		strbuf_addf(&path, "consolidation.tool_costs[%zu].company", i);
+		if (!engagement_company(eng, jsonx_str(c, "company"))) {
+			rc = schema_error(ctx, path.buf, "tool cost %zu: no company '%s' in the engagement", i + 1,
+					  jsonx_str(c, "company"));
+			goto cleanup;
+		}
+		if (jsonx_num(c, "annual", 0) < 0 || jsonx_num(c, "annual", 0) > 1e12) {
+			strbuf_reset(&path);
+			strbuf_addf(&path, "consolidation.tool_costs[%zu].annual", i);
+			rc = schema_error(ctx, path.buf, "tool cost %zu: annual must be from 0 to 10^12 (a yearly cost in "
+							 "the engagement's currency)",
+					  i + 1);
+			goto cleanup;
+		}
+		for (j = 0; j < i; j++) {
+			json_t *o = json_array_get(costs, j);
+
+			if (!strcmp(jsonx_strz(o, "company"), jsonx_strz(c, "company")) &&
+			    !strcmp(jsonx_strz(o, "tool"), jsonx_strz(c, "tool"))) {
+				strbuf_reset(&path);
+				strbuf_addf(&path, "consolidation.tool_costs[%zu]", i);
+				rc = schema_error(ctx, path.buf, "tool cost %zu: '%s' of '%s' is already priced (item %zu)",
+						  i + 1, jsonx_str(c, "tool"), jsonx_str(c, "company"), j + 1);
+				goto cleanup;
+			}
+		}
+	}
+cleanup:
+	strbuf_release(&path);
+	return rc;
+}
+
 int engagement_load(struct engagement **out, const char *path, source_type_lookup lookup)
 {
 	struct ydoc_limits lim = { ENGAGEMENT_MAX_NODES, 64 };
@@ -388,7 +507,7 @@ int engagement_load(struct engagement **out, const char *path, source_type_looku
 		if ((rc = load_company(eng, &ctx, i, c, lookup)) < 0)
 			goto cleanup;
 	}
-	if ((rc = check_unique_sources(eng, &ctx)) < 0)
+	if ((rc = check_unique_sources(eng, &ctx)) < 0 || (rc = check_consolidation_keys(eng, &ctx)) < 0)
 		goto cleanup;
 	*out = eng;
 	eng = NULL;

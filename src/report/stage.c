@@ -7,6 +7,7 @@
 #include "core/log.h"
 #include "core/progress.h"
 #include "core/util.h"
+#include "scoring/consolidate.h"
 #include "scoring/stage.h"
 
 struct sources_ctx {
@@ -76,6 +77,17 @@ int report_results(struct run_ctx *ctx, json_t **out)
 	json_object_set_new(res, "companies", companies);
 	json_object_set_new(res, "sources", sc.list);
 	json_object_set_new(res, "findings", findings);
+	companies = findings = sc.list = NULL;
+	/* Ratings, issues, money and the deal view, as the score stage computed them. */
+	if ((rc = score_scores(ctx->st, &sum)) == 0)
+		json_object_set_new(res, "scores", sum);
+	else if (rc != ERR_NOTFOUND)
+		goto fail;
+	/* The consolidation plan, when the score stage recorded one. */
+	if ((rc = consolidation_load(ctx->st, &co)) == 0)
+		json_object_set_new(res, "consolidation", co);
+	else if (rc != ERR_NOTFOUND)
+		goto fail;
 	*out = res;
 	return 0;
 fail:
@@ -181,6 +193,9 @@ int report_stage(struct run_ctx *ctx)
 	if ((rc = report_write_csv(results, path.buf)) < 0)
 		goto cleanup;
 	progress_step(1, "findings.csv");
+	if (json_object_get(results, "consolidation") &&
+	    (rc = consolidation_write_checklist(json_object_get(results, "consolidation"), ctx->out_dir)) < 0)
+		goto cleanup;
 	strbuf_reset(&path);
 	strbuf_addf(&path, "%s/report.pdf", ctx->out_dir);
 	if ((rc = report_write_pdf(ctx, results, root.buf, path.buf)) < 0)

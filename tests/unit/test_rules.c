@@ -247,29 +247,29 @@ END_TEST
 
 START_TEST(cidr_maths_both_families)
 {
-	struct cidr a, b;
+	struct fn_cidr a, b;
 
-	ck_assert_int_eq(cidr_parse("10.1.2.0/24", &a), 0);
-	ck_assert_int_eq(cidr_parse("10.0.0.0/8", &b), 0);
-	ck_assert(cidr_within(&a, &b));
-	ck_assert(!cidr_within(&b, &a));
-	ck_assert_int_eq(cidr_parse("0.0.0.0/0", &b), 0);
-	ck_assert(cidr_within(&a, &b));
-	ck_assert_int_eq(cidr_parse("2001:db8::/32", &a), 0);
-	ck_assert(!cidr_within(&a, &b)); /* families never mix */
-	ck_assert_int_eq(cidr_parse("::/0", &b), 0);
-	ck_assert(cidr_within(&a, &b));
-	ck_assert_int_eq(cidr_parse("2001:db8:8000::/33", &b), 0);
-	ck_assert_int_eq(cidr_parse("2001:db8:ffff::1", &a), 0);
-	ck_assert(cidr_within(&a, &b));
-	ck_assert_int_eq(cidr_parse("2001:db8:7fff::1", &a), 0);
-	ck_assert(!cidr_within(&a, &b));
-	ck_assert_int_eq(cidr_parse("*", &b), 0);
-	ck_assert(cidr_within(&a, &b));
-	ck_assert_int_eq(cidr_parse("10.0.0.0/33", &a), ERR_PARSE);
-	ck_assert_int_eq(cidr_parse("10.0.0/8", &a), ERR_PARSE);
-	ck_assert_int_eq(cidr_parse("::/129", &a), ERR_PARSE);
-	ck_assert_int_eq(cidr_parse("/8", &a), ERR_PARSE);
+	ck_assert_int_eq(fn_cidr_parse("10.1.2.0/24", &a), 0);
+	ck_assert_int_eq(fn_cidr_parse("10.0.0.0/8", &b), 0);
+	ck_assert(fn_cidr_within(&a, &b));
+	ck_assert(!fn_cidr_within(&b, &a));
+	ck_assert_int_eq(fn_cidr_parse("0.0.0.0/0", &b), 0);
+	ck_assert(fn_cidr_within(&a, &b));
+	ck_assert_int_eq(fn_cidr_parse("2001:db8::/32", &a), 0);
+	ck_assert(!fn_cidr_within(&a, &b)); /* families never mix */
+	ck_assert_int_eq(fn_cidr_parse("::/0", &b), 0);
+	ck_assert(fn_cidr_within(&a, &b));
+	ck_assert_int_eq(fn_cidr_parse("2001:db8:8000::/33", &b), 0);
+	ck_assert_int_eq(fn_cidr_parse("2001:db8:ffff::1", &a), 0);
+	ck_assert(fn_cidr_within(&a, &b));
+	ck_assert_int_eq(fn_cidr_parse("2001:db8:7fff::1", &a), 0);
+	ck_assert(!fn_cidr_within(&a, &b));
+	ck_assert_int_eq(fn_cidr_parse("*", &b), 0);
+	ck_assert(fn_cidr_within(&a, &b));
+	ck_assert_int_eq(fn_cidr_parse("10.0.0.0/33", &a), ERR_PARSE);
+	ck_assert_int_eq(fn_cidr_parse("10.0.0/8", &a), ERR_PARSE);
+	ck_assert_int_eq(fn_cidr_parse("::/129", &a), ERR_PARSE);
+	ck_assert_int_eq(fn_cidr_parse("/8", &a), ERR_PARSE);
 }
 END_TEST
 
