@@ -1,0 +1,29 @@
+/* libFuzzer: a bundle as a zip (names, links, sizes, SHA256SUMS) and a SHA256SUMS text on its own. */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+#include "kit/bundle.h"
+
+static int count(void *ctx, const char *name, const char *hex)
+{
+	(void)name;
+	(void)hex;
+	++*(size_t *)ctx;
+	return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct bundle *b = NULL;
+	size_t n = 0, i;
+
+	if (bundle_open_zip_mem(&b, "fuzz.zip", data, size) == 0) {
+		for (i = 0; i < b->nfiles; i++)
+			(void)bundle_get(b, b->files[i].name);
+		bundle_free(b);
+	}
+	(void)bundle_parse_sums((const char *)data, size, "SHA256SUMS", count, &n);
+	err_clear();
+	return 0;
+}
