@@ -13,7 +13,9 @@
  *   vk_run FILE TOOL COMMAND...   run COMMAND with its output to FILE (under
  *                                 the bundle folder); its exit status, TOOL
  *                                 and the command go to commands.tsv, its
- *                                 standard error to FILE.err when it fails
+ *                                 standard error to FILE.err when it fails;
+ *                                 with VK_FILTER set, the output goes through
+ *                                 that shell filter and the record says so
  *   vk_note TEXT                  a line in the README's "this run" part
  * and the variables OUT (the bundle folder, the current directory while the
  * body runs) and VK_ARGS (the arguments after the folder).  The frame ends

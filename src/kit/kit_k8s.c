@@ -26,13 +26,20 @@ static int body(struct strbuf *out)
 		      "vk_run k8s/version.json kubectl $K version -o json\n");
 	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
 		strbuf_addf(out, "vk_run k8s/%s.json kubectl $K get %s --all-namespaces -o json\n", kinds[i], kinds[i]);
-	/* Metadata only: one JSON object a line, as the API's metadata-only list would give them. */
+	/*
+	 * Metadata only: one JSON object a line, as the API's metadata-only list
+	 * gives them.  kubectl apply's annotation repeats the whole object, values
+	 * included: the filter removes it, as a JSON string member in any place.
+	 */
+	strbuf_addstr(out, "VK_FILTER=\"sed -E -e 's/,\\\"kubectl\\\\.kubernetes\\\\.io\\\\/last-applied-configuration\\\":\\\"([^\\\"\\\\\\\\]|\\\\\\\\.)*\\\"//g' "
+			   "-e 's/\\\"kubectl\\\\.kubernetes\\\\.io\\\\/last-applied-configuration\\\":\\\"([^\\\"\\\\\\\\]|\\\\\\\\.)*\\\",?//g'\"\n");
 	strbuf_addstr(out, "vk_run k8s/secrets-metadata.json kubectl $K get secrets --all-namespaces -o "
 			   "'jsonpath={range .items[*]}{\"{\"}\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"metadata\":"
 			   "{.metadata}{\"}\"}{\"\\n\"}{end}'\n");
 	return strbuf_addstr(out, "vk_run k8s/configmaps-metadata.json kubectl $K get configmaps --all-namespaces -o "
 				  "'jsonpath={range .items[*]}{\"{\"}\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\","
-				  "\"metadata\":{.metadata}{\"}\"}{\"\\n\"}{end}'\n");
+				  "\"metadata\":{.metadata}{\"}\"}{\"\\n\"}{end}'\n"
+				  "VK_FILTER=\n");
 }
 
 const struct kit kit_k8s = {
@@ -45,10 +52,9 @@ const struct kit kit_k8s = {
 	"  cronjobs, services, ingresses, network policies, service accounts, roles and role bindings,\n"
 	"  cluster roles and bindings, custom resource definitions, admission webhook configurations\n"
 	"the metadata (names, namespaces, labels, annotations, owners) of Secrets and ConfigMaps",
-	"no Secret or ConfigMap contents: only their metadata is listed.  One exception to know of:\n"
-	"  a Secret created with 'kubectl apply' carries its values in the annotation\n"
-	"  kubectl.kubernetes.io/last-applied-configuration, which kubectl cannot leave out; vetter\n"
-	"  drops that annotation as it reads, but you may remove it from secrets-metadata.json first\n"
+	"no Secret or ConfigMap contents: only their metadata is listed, and the annotation\n"
+	"  kubectl.kubernetes.io/last-applied-configuration (which repeats an applied object's\n"
+	"  values) is removed from it by a sed filter before it is written\n"
 	"no logs, no exec into containers, no port-forwarding, no custom resources' contents\n"
 	"nothing is created, changed or deleted in the cluster",
 	body,
