@@ -46,6 +46,7 @@ struct bctx {
 	char *cmdtext; /* commands.tsv, split in place */
 	struct k8s_model *m;
 	json_t *kept, *coverage, *tools;
+	json_t *written;   /* finding id -> the finding as stored, to merge what several tools report */
 	struct bundle_skopeo *sk;
 	size_t nsk;
 	size_t read, gaps;
@@ -194,6 +195,22 @@ static int write_finding(struct bctx *c, const struct bundle_file *f, const stru
 						     r->tool_version, "file", f->name, "bundle", c->b->path, "source",
 						     c->inv->src->id, "supplied", 1));
 	jsonx_set_str(out, "source", c->inv->src->id);
+	/* The same finding (company, asset, rule, component) from another tool or file: one finding, both named. */
+	if ((v = json_object_get(c->written, jsonx_str(out, "id")))) {
+		json_t *also = json_object_get(v, "also_reported_by");
+
+		if (!also && json_object_set_new(v, "also_reported_by", also = json_array()) < 0) {
+			rc = err_set(ERR_NOMEM, "out of memory");
+			goto cleanup;
+		}
+		if (json_array_size(also) < 100)
+			json_array_append_new(also, json_pack("{s:s, s:s}", "tool", r->tool, "file", f->name));
+		json_decref(out);
+		out = json_incref(v);
+	} else if (json_object_set(c->written, jsonx_str(out, "id"), out) < 0) {
+		rc = err_set(ERR_NOMEM, "out of memory");
+		goto cleanup;
+	}
 	if ((rc = inventory_gap_stage(&stage, c->inv->src->id)) == 0)
 		rc = store_finding_put(c->inv->st, stage.buf, out);
 cleanup:
@@ -346,7 +363,8 @@ static int bundle_collect(struct inventory *inv)
 	c.inv = inv;
 	c.coverage = json_object();
 	c.tools = json_object();
-	if (!c.coverage || !c.tools) {
+	c.written = json_object();
+	if (!c.coverage || !c.tools || !c.written) {
 		rc = err_set(ERR_NOMEM, "out of memory");
 		goto cleanup;
 	}
@@ -385,6 +403,7 @@ cleanup:
 	json_decref(c.kept);
 	json_decref(c.coverage);
 	json_decref(c.tools);
+	json_decref(c.written);
 	free(c.cmds);
 	free(c.cmdtext);
 	free(c.sk);

@@ -8,6 +8,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <dirent.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -16,9 +17,29 @@
 #include "core/err.h"
 #include "core/util.h"
 
+static size_t max_file = BUNDLE_MAX_FILE, max_total = BUNDLE_MAX_TOTAL;
+
+void bundle_set_limits(size_t file, size_t total)
+{
+	max_file = file && file < BUNDLE_MAX_FILE ? file : BUNDLE_MAX_FILE;
+	max_total = total && total < BUNDLE_MAX_TOTAL ? total : BUNDLE_MAX_TOTAL;
+}
+
+/* "256 MB" */
+static void size_text(char *buf, size_t n, size_t bytes)
+{
+	if (bytes >= ((size_t)1 << 30) && bytes % ((size_t)1 << 30) == 0)
+		snprintf(buf, n, "%zu GB", bytes >> 30);
+	else if (bytes >= ((size_t)1 << 20))
+		snprintf(buf, n, "%zu MB", bytes >> 20);
+	else
+		snprintf(buf, n, "%zu bytes", bytes);
+}
+
 struct reader {
 	struct bundle *b;
 	size_t cap, total;
+	size_t declared; /* sizes the zip's headers state */
 	size_t sorted; /* files[0..sorted) are in name order (while the manifest is read) */
 };
 
@@ -87,6 +108,23 @@ static int refuse(struct reader *r, const char *name, const char *why)
 	return 0;
 }
 
+static int refuse_big(struct reader *r, const char *name)
+{
+	char t[32], why[80];
+
+	size_text(t, sizeof(t), max_file);
+	snprintf(why, sizeof(why), "larger than the %s a bundle file may be", t);
+	return refuse(r, name, why);
+}
+
+static int bomb(struct reader *r)
+{
+	char t[32];
+
+	size_text(t, sizeof(t), max_total);
+	return err_set(ERR_LIMIT, "%s: inflates to more than %s (a zip bomb?): not read", r->b->path, t);
+}
+
 static int too_many(struct reader *r)
 {
 	if (r->b->nfiles >= BUNDLE_MAX_FILES)
@@ -147,12 +185,15 @@ static int read_dir(struct reader *r, const char *dir, const char *rel, int dept
 			rc = read_dir(r, p.buf, n.buf, depth + 1);
 		} else if (!S_ISREG(st.st_mode)) {
 			rc = refuse(r, n.buf, "not a regular file");
-		} else if ((size_t)st.st_size > BUNDLE_MAX_FILE) {
-			rc = refuse(r, n.buf, "larger than the 256 MB a bundle file may be");
-		} else if ((r->total += (size_t)st.st_size) > BUNDLE_MAX_TOTAL) {
-			rc = err_set(ERR_LIMIT, "%s: more than 1 GB in all: not a bundle vetter reads", r->b->path);
+		} else if ((size_t)st.st_size > max_file) {
+			rc = refuse_big(r, n.buf);
+		} else if ((r->total += (size_t)st.st_size) > max_total) {
+			char t[32];
+
+			size_text(t, sizeof(t), max_total);
+			rc = err_set(ERR_LIMIT, "%s: more than %s in all: not a bundle vetter reads", r->b->path, t);
 		} else {
-			strbuf_init(&data, BUNDLE_MAX_FILE + 1);
+			strbuf_init(&data, max_file + 1);
 			if ((rc = strbuf_read_file(&data, p.buf)) < 0) {
 				rc = refuse(r, n.buf, err_last());
 			} else {
@@ -197,14 +238,27 @@ static int read_zip(struct reader *r, struct archive *a)
 							 : "not a regular file");
 			continue;
 		}
-		strbuf_init(&data, BUNDLE_MAX_FILE);
+		/* Sizes the zip declares are checked before anything is inflated; what inflates is counted too. */
+		if (archive_entry_size_is_set(e) && archive_entry_size(e) > 0) {
+			size_t declared = (size_t)archive_entry_size(e);
+
+			if (declared > max_file) {
+				rc = refuse_big(r, name);
+				continue;
+			}
+			if ((r->declared += declared) > max_total) {
+				rc = bomb(r);
+				break;
+			}
+		}
+		strbuf_init(&data, max_file);
 		while ((got = archive_read_data(a, chunk, sizeof(chunk))) > 0) {
-			if ((r->total += (size_t)got) > BUNDLE_MAX_TOTAL) {
-				rc = err_set(ERR_LIMIT, "%s: inflates to more than 1 GB (a zip bomb?): not read", r->b->path);
+			if ((r->total += (size_t)got) > max_total) {
+				rc = bomb(r);
 				break;
 			}
 			if (strbuf_add(&data, chunk, (size_t)got) < 0) {
-				rc = refuse(r, name, "larger than the 256 MB a bundle file may be");
+				rc = refuse_big(r, name);
 				got = 1;
 				break;
 			}

@@ -66,6 +66,13 @@ int bundle_open(struct bundle **out, const char *path);
 int bundle_open_zip_mem(struct bundle **out, const char *path, const void *data, size_t len);
 void bundle_free(struct bundle *b);
 
+/*
+ * Lower the per-file and total limits (0 keeps a limit) for tests and the
+ * fuzz harness; they can never be raised above the defaults.  Not thread-safe:
+ * call before reading.
+ */
+void bundle_set_limits(size_t max_file, size_t max_total);
+
 /* The file called name, or NULL. */
 const struct bundle_file *bundle_get(const struct bundle *b, const char *name);
 const char *bundle_status_name(enum bundle_status s);
