@@ -363,6 +363,91 @@ START_TEST(newer_kit_version)
 }
 END_TEST
 
+/* A registry kit's files for a multi-platform index, as skopeo writes them: the platform's image from the index. */
+static int repo_doc(void *ctx, const struct store_asset *a)
+{
+	json_t *m = ctx;
+
+	json_object_set(m, a->key, a->doc);
+	return 0;
+}
+
+START_TEST(registry_index_from_skopeo_files)
+{
+	static const char index[] =
+		"{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":["
+		"{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"sha256:"
+		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\",\"size\":500,"
+		"\"platform\":{\"os\":\"linux\",\"architecture\":\"amd64\"}},"
+		"{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"sha256:"
+		"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\",\"size\":500,"
+		"\"platform\":{\"os\":\"linux\",\"architecture\":\"arm64\",\"variant\":\"v8\"}}]}";
+	static const char config[] = "{\"architecture\":\"amd64\",\"os\":\"linux\",\"created\":\"2025-02-01T00:00:00Z\","
+				     "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}";
+	char *dir = th_tmpdir(), *b = join(dir, "b"), *eng = join(dir, "engagement.yaml");
+	struct strbuf p = STRBUF_INIT, hex = STRBUF_INIT, want = STRBUF_INIT;
+	struct th_result res;
+	struct store *st = NULL;
+	json_t *docs = json_object();
+	const json_t *img, *repo;
+
+	strbuf_addf(&p, "%s/registry/app/multi", b);
+	util_mkdirs(p.buf, 0700);
+	strbuf_reset(&p);
+	strbuf_addf(&p, "%s/registry/app/multi/tags.json", b);
+	th_write(p.buf, "{\n    \"Repository\": \"reg.example:5000/app/multi\",\n    \"Tags\": [\n        \"1\"\n    ]\n}\n");
+	strbuf_reset(&p);
+	strbuf_addf(&p, "%s/registry/app/multi/1.manifest.json", b);
+	th_write(p.buf, index);
+	strbuf_reset(&p);
+	strbuf_addf(&p, "%s/registry/app/multi/1.config.json", b);
+	th_write(p.buf, config);
+	strbuf_reset(&p);
+	strbuf_addf(&p, "%s/registry/app/multi/1.inspect.json", b);
+	th_write(p.buf, "{\"Name\":\"reg.example:5000/app/multi\",\"LayersData\":[{\"Size\":100},{\"Size\":200}]}");
+	strbuf_reset(&p);
+	strbuf_addf(&p, "%s/commands.tsv", b);
+	th_write(p.buf, "# vetter-bundle\t1\tkit\tregistry\n"
+			"registry/app/multi/tags.json\t0\tskopeo\tskopeo list-tags docker://reg.example:5000/app/multi\n"
+			"registry/app/multi/1.manifest.json\t0\tskopeo\tskopeo inspect --raw docker://reg.example:5000/app/multi:1\n"
+			"registry/app/multi/1.config.json\t0\tskopeo\tskopeo inspect --config --raw --override-os linux "
+			"--override-arch amd64 docker://reg.example:5000/app/multi:1\n"
+			"registry/app/multi/1.inspect.json\t0\tskopeo\tskopeo inspect --override-os linux --override-arch amd64 "
+			"docker://reg.example:5000/app/multi:1\n");
+	engagement(dir, "b");
+	th_vetter(&res, NULL, "run", eng, "--only", "collect", NULL);
+	/* no SHA256SUMS: one gap */
+	th_assert_status(&res, 3);
+	th_result_release(&res);
+	strbuf_reset(&p);
+	strbuf_addf(&p, "%s/engagement.vetter/store.sqlite", dir);
+	ck_assert_int_eq(store_open(&st, p.buf), 0);
+	ck_assert_int_eq(store_asset_foreach(st, "kestrel", NULL, repo_doc, docs), 0);
+	store_close(st);
+	sha256_hex(&hex, index, strlen(index));
+	strbuf_addf(&want, "registry:reg.example:5000/app/multi@sha256:%s", hex.buf);
+	img = json_object_get(docs, want.buf);
+	ck_assert_msg(img != NULL, "no image %s", want.buf);
+	ck_assert_str_eq(jsonx_strz(img, "platforms"), "linux/amd64, linux/arm64/v8");
+	ck_assert_str_eq(jsonx_strz(img, "created"), "2025-02-01T00:00:00Z");
+	ck_assert_str_eq(jsonx_strz(img, "media_type"), "application/vnd.oci.image.index.v1+json");
+	ck_assert_int_eq(jsonx_int(img, "size", 0), (long long)strlen(config) + 300);
+	repo = json_array_get(json_object_get(json_object_get(docs, "registry:reg.example:5000/app/multi"), "tags"), 0);
+	ck_assert_str_eq(jsonx_strz(repo, "manifest_digest"),
+			 "sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+	ck_assert_str_eq(jsonx_strz(repo, "platform"), "linux/amd64");
+	ck_assert_int_eq(jsonx_int(repo, "layers", 0), 2);
+	json_decref(docs);
+	strbuf_release(&p);
+	strbuf_release(&hex);
+	strbuf_release(&want);
+	th_rm_rf(dir);
+	free(dir);
+	free(b);
+	free(eng);
+}
+END_TEST
+
 Suite *bundle_suite(void)
 {
 	Suite *s = suite_create("bundle");
@@ -375,6 +460,7 @@ Suite *bundle_suite(void)
 	tcase_add_test(tc, folder_links_and_manifest);
 	tcase_add_test(tc, data_room_folder);
 	tcase_add_test(tc, newer_kit_version);
+	tcase_add_test(tc, registry_index_from_skopeo_files);
 	tcase_set_timeout(tc, 120);
 	suite_add_tcase(s, tc);
 	return s;
