@@ -7,11 +7,13 @@
 
 #include "core/err.h"
 
+extern const struct kit kit_aws;
 extern const struct kit kit_k8s;
 extern const struct kit kit_registry;
 
 /* One line a kit; kit_azure.c, kit_gcp.c ... add theirs here. */
 static const struct kit *const kits[] = {
+	&kit_aws,
 	&kit_k8s,
 	&kit_registry,
 };
