@@ -33,15 +33,10 @@ static const struct schema_field bundle_keys[] = {
 	{ NULL, 0, 0, NULL, 0, NULL },
 };
 
-struct cmdline {
-	const char *file, *tool, *command;
-	int status;
-};
-
 struct bctx {
 	struct inventory *inv;
 	struct bundle *b;
-	struct cmdline *cmds;
+	struct bundle_cmd *cmds;
 	size_t ncmds;
 	char *cmdtext; /* commands.tsv, split in place */
 	struct k8s_model *m;
@@ -64,66 +59,18 @@ static int gap(struct bctx *c, const char *name, const char *reason)
 	return rc;
 }
 
-/* commands.tsv: "# vetter-bundle\tVERSION\tkit\tNAME", then FILE\tSTATUS\tTOOL\tCOMMAND lines. */
 static int read_commands(struct bctx *c, const struct bundle_file *f)
 {
-	char *p, *line, *save = NULL;
-	size_t lineno = 0, cap = 0;
+	struct strbuf what = STRBUF_INIT;
+	int rc;
 
-	if (!(c->cmdtext = malloc(f->len + 1)))
-		return err_set(ERR_NOMEM, "out of memory");
-	memcpy(c->cmdtext, f->data, f->len);
-	c->cmdtext[f->len] = 0;
-	for (p = c->cmdtext; (line = strtok_r(p, "\n", &save)); p = NULL) {
-		char *fields[4];
-		size_t k;
-
-		lineno++;
-		if (lineno == 1) {
-			long v;
-
-			if (strncmp(line, "# vetter-bundle\t", 16))
-				return err_set(ERR_PARSE, "%s: commands.tsv:1: expected '# vetter-bundle', a tab and the version",
-					       c->b->path);
-			v = strtol(line + 16, NULL, 10);
-			if (v != 1)
-				return err_set(ERR_UNSUPPORTED, "%s: commands.tsv:1: bundle version %ld, made by a newer kit: this "
-								"vetter reads version 1",
-					       c->b->path, v);
-			continue;
-		}
-		for (k = 0; k < 4; k++) {
-			fields[k] = line;
-			if (k < 3) {
-				char *tab = strchr(line, '\t');
-
-				if (!tab)
-					return err_set(ERR_PARSE, "%s: commands.tsv:%zu: expected FILE, STATUS, TOOL and COMMAND "
-								  "separated by tabs",
-						       c->b->path, lineno);
-				*tab = 0;
-				line = tab + 1;
-			}
-		}
-		if (c->ncmds == cap) {
-			size_t ncap = cap ? cap * 2 : 64;
-			struct cmdline *n = realloc(c->cmds, ncap * sizeof(*n));
-
-			if (!n || ncap > 100000)
-				return err_set(n ? ERR_LIMIT : ERR_NOMEM, "%s: commands.tsv: too many lines", c->b->path);
-			c->cmds = n;
-			cap = ncap;
-		}
-		c->cmds[c->ncmds].file = fields[0];
-		c->cmds[c->ncmds].status = atoi(fields[1]);
-		c->cmds[c->ncmds].tool = fields[2];
-		c->cmds[c->ncmds].command = fields[3];
-		c->ncmds++;
-	}
-	return 0;
+	strbuf_addf(&what, "%s: commands.tsv", c->b->path);
+	rc = bundle_commands_parse(f->data, f->len, what.buf, &c->cmds, &c->ncmds, &c->cmdtext);
+	strbuf_release(&what);
+	return rc;
 }
 
-static const struct cmdline *command_of(const struct bctx *c, const char *file)
+static const struct bundle_cmd *command_of(const struct bctx *c, const char *file)
 {
 	size_t i;
 
@@ -289,7 +236,7 @@ static int add_skopeo(struct bctx *c, const struct bundle_file *f, const char *c
 	return count_tool(c, "skopeo");
 }
 
-static int failed_command(struct bctx *c, const struct bundle_file *f, const struct cmdline *cl)
+static int failed_command(struct bctx *c, const struct bundle_file *f, const struct bundle_cmd *cl)
 {
 	struct strbuf why = STRBUF_INIT, errname = STRBUF_INIT;
 	const struct bundle_file *ef;
@@ -313,7 +260,7 @@ static int read_files(struct bctx *c)
 
 	for (i = 0; i < c->b->nfiles && rc == 0; i++) {
 		const struct bundle_file *f = &c->b->files[i];
-		const struct cmdline *cl;
+		const struct bundle_cmd *cl;
 
 		if (!f->data) {
 			rc = gap(c, f->name, f->problem ? f->problem : bundle_status_name(f->status));

@@ -511,3 +511,70 @@ void bundle_free(struct bundle *b)
 	free(b->path);
 	free(b);
 }
+
+int bundle_commands_parse(const char *text, size_t len, const char *what, struct bundle_cmd **cmds, size_t *n,
+			  char **storage)
+{
+	char *buf, *p, *line, *save = NULL;
+	size_t lineno = 0, cap = 0;
+
+	*cmds = NULL;
+	*n = 0;
+	if (!(*storage = buf = malloc(len + 1)))
+		return err_set(ERR_NOMEM, "out of memory");
+	memcpy(buf, text, len);
+	buf[len] = 0;
+	if (strlen(buf) != len)
+		return err_set(ERR_PARSE, "%s: holds a NUL byte", what);
+	for (p = buf; (line = strtok_r(p, "\n", &save)); p = NULL) {
+		char *fields[4];
+		size_t k;
+
+		lineno++;
+		if (lineno == 1) {
+			char *end;
+			long v;
+
+			if (strncmp(line, "# vetter-bundle\t", 16))
+				return err_set(ERR_PARSE, "%s:1: expected '# vetter-bundle', a tab and the version", what);
+			v = strtol(line + 16, &end, 10);
+			if (end == line + 16)
+				return err_set(ERR_PARSE, "%s:1: expected the bundle version after '# vetter-bundle'", what);
+			if (v != 1)
+				return err_set(ERR_UNSUPPORTED, "%s:1: bundle version %ld, made by a newer kit: this vetter reads "
+								"version 1", what, v);
+			continue;
+		}
+		for (k = 0; k < 4; k++) {
+			fields[k] = line;
+			if (k < 3) {
+				char *tab = strchr(line, '\t');
+
+				if (!tab)
+					return err_set(ERR_PARSE, "%s:%zu: expected FILE, STATUS, TOOL and COMMAND separated by tabs",
+						       what, lineno);
+				*tab = 0;
+				line = tab + 1;
+			}
+		}
+		if (*n == cap) {
+			size_t ncap = cap ? cap * 2 : 64;
+			struct bundle_cmd *nc;
+
+			if (ncap > 131072)
+				return err_set(ERR_LIMIT, "%s: more than 100000 commands", what);
+			if (!(nc = realloc(*cmds, ncap * sizeof(*nc))))
+				return err_set(ERR_NOMEM, "out of memory");
+			*cmds = nc;
+			cap = ncap;
+		}
+		(*cmds)[*n].file = fields[0];
+		(*cmds)[*n].status = atoi(fields[1]);
+		(*cmds)[*n].tool = fields[2];
+		(*cmds)[*n].command = fields[3];
+		++*n;
+	}
+	if (lineno == 0)
+		return err_set(ERR_PARSE, "%s: empty: expected '# vetter-bundle' and the version", what);
+	return 0;
+}

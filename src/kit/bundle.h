@@ -84,6 +84,19 @@ const char *bundle_status_name(enum bundle_status s);
  */
 typedef int (*bundle_sum_fn)(void *ctx, const char *name, const char *hex);
 int bundle_parse_sums(const char *text, size_t len, const char *what, bundle_sum_fn fn, void *ctx);
+/*
+ * commands.tsv: "# vetter-bundle<TAB>VERSION<TAB>kit<TAB>NAME", then one line
+ * a command: FILE<TAB>STATUS<TAB>TOOL<TAB>COMMAND.  The strings point into
+ * *storage (the caller frees it and *cmds).  ERR_PARSE naming the line,
+ * ERR_UNSUPPORTED for a version other than 1, ERR_LIMIT past 100000 lines.
+ */
+struct bundle_cmd {
+	const char *file, *tool, *command;
+	int status;
+};
+int bundle_commands_parse(const char *text, size_t len, const char *what, struct bundle_cmd **cmds, size_t *n,
+			  char **storage);
+
 /* 1 when name is a relative path that stays inside (no "..", no leading '/', no empty parts, no NUL). */
 int bundle_name_ok(const char *name);
 

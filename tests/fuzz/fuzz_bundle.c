@@ -1,8 +1,15 @@
-/* libFuzzer: a bundle as a zip (names, links, sizes, SHA256SUMS) and a SHA256SUMS text on its own. */
+/*
+ * libFuzzer: a bundle as a zip (names, links, sizes, SHA256SUMS), and the
+ * same bytes as a SHA256SUMS text and as a commands.tsv whose commands are
+ * parsed as skopeo commands.
+ */
 #include <stddef.h>
 #include <stdint.h>
 
 #include "core/err.h"
+#include <stdlib.h>
+
+#include "connectors/bundle_int.h"
 #include "kit/bundle.h"
 
 static int count(void *ctx, const char *name, const char *hex)
@@ -27,6 +34,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		bundle_free(b);
 	}
 	(void)bundle_parse_sums((const char *)data, size, "SHA256SUMS", count, &n);
+	{
+		struct bundle_cmd *cmds = NULL;
+		char *storage = NULL;
+		size_t nc = 0;
+
+		if (bundle_commands_parse((const char *)data, size, "commands.tsv", &cmds, &nc, &storage) == 0) {
+			for (i = 0; i < nc; i++) {
+				struct strbuf ref = STRBUF_INIT;
+				const char *verb;
+
+				(void)bundle_skopeo_command(cmds[i].command, &verb, &ref);
+				strbuf_release(&ref);
+			}
+		}
+		free(cmds);
+		free(storage);
+	}
 	err_clear();
 	return 0;
 }

@@ -171,11 +171,65 @@ START_TEST(k8s_kit_equals_live)
 }
 END_TEST
 
+/* Every kit's script is valid shell, says what it collects, and names its commands; a bad name is refused. */
+START_TEST(kit_scripts)
+{
+	static const char *const kits[][2] = {
+		{ "aws", "vk_aws $D/iam-get-account-authorization-details.json $A $AO $G iam get-account-authorization-details\n" },
+		{ "k8s", "vk_run k8s/pods.json kubectl $K get pods --all-namespaces -o json\n" },
+		{ "registry", "vk_run \"$vk_d/$vk_tag.manifest.json\" skopeo $S inspect --raw $SO \"docker://$vk_host/$vk_repo:$vk_tag\"\n" },
+	};
+	char *dir = th_tmpdir();
+	struct strbuf p = STRBUF_INIT, text = STRBUF_INIT;
+	struct th_result res;
+	size_t i;
+
+	for (i = 0; i < 3; i++) {
+		const char *argv[] = { "sh", "-n", NULL, NULL };
+
+		strbuf_reset(&p);
+		strbuf_addf(&p, "%s/kit-%s.sh", dir, kits[i][0]);
+		th_vetter(&res, NULL, "kit", kits[i][0], "-o", p.buf, NULL);
+		th_assert_status(&res, 0);
+		th_result_release(&res);
+		argv[2] = p.buf;
+		th_run(&res, argv, NULL, NULL, NULL);
+		th_assert_status(&res, 0);
+		th_result_release(&res);
+		strbuf_reset(&text);
+		th_read(p.buf, &text);
+		ck_assert_msg(util_has_prefix(text.buf, "#!/bin/sh\n# vetter evidence kit: "), "%s", kits[i][0]);
+		ck_assert_msg(strstr(text.buf, "\n# What is collected:\n"), "%s", kits[i][0]);
+		ck_assert_msg(strstr(text.buf, "\n# What is not collected:\n"), "%s", kits[i][0]);
+		ck_assert_msg(strstr(text.buf, kits[i][1]), "%s: %s", kits[i][0], kits[i][1]);
+		ck_assert_msg(strstr(text.buf, "done >SHA256SUMS\n"), "%s", kits[i][0]);
+	}
+	/* The same script on standard output. */
+	th_vetter(&res, NULL, "kit", "k8s", NULL);
+	th_assert_status(&res, 0);
+	strbuf_reset(&p);
+	strbuf_addf(&p, "%s/kit-k8s.sh", dir);
+	strbuf_reset(&text);
+	th_read(p.buf, &text);
+	ck_assert_str_eq(res.out.buf, text.buf);
+	th_result_release(&res);
+	th_vetter(&res, NULL, "kit", "gcp-nope", NULL);
+	th_assert_status(&res, 2);
+	ck_assert_msg(strstr(res.err.buf, "no kit called 'gcp-nope' (kits: aws, k8s, registry)"), "%s", res.err.buf);
+	th_result_release(&res);
+	strbuf_release(&p);
+	strbuf_release(&text);
+	th_rm_rf(dir);
+	free(dir);
+}
+END_TEST
+
 Suite *kit_suite(void)
 {
 	Suite *s = suite_create("kit");
 	TCase *tc = tcase_create("kit");
 
+	tcase_add_test(tc, kit_scripts);
 	if (th_have_data("kit", TH_K8S_DUMPS) && th_have_tool("kit", "openssl") && th_have_tool("kit", "python3") &&
 	    th_have_tool("kit", "kubectl") && th_have_tool("kit", "zip"))
 		tcase_add_test(tc, k8s_kit_equals_live);
