@@ -16,7 +16,9 @@ static int prowler_detect(const json_t *doc)
 	const json_t *first = json_array_get(doc, 0);
 	const char *p = jsonx_str(json_object_get(json_object_get(first, "metadata"), "product"), "name");
 
-	return json_is_array(doc) && p && !strcmp(p, "Prowler") && json_object_get(first, "class_uid");
+	/* Prowler 3's own JSON (CheckID, Status) is detected to be refused by name. */
+	return json_is_array(doc) && ((p && !strcmp(p, "Prowler") && json_object_get(first, "class_uid")) ||
+				      (json_object_get(first, "CheckID") && json_object_get(first, "Provider")));
 }
 
 /* Prowler's own names for a cloud account's asset: aws:ID, azure:SUBSCRIPTION, gcp:PROJECT. */
@@ -37,6 +39,9 @@ static int prowler_read(const json_t *doc, const char *file, const struct import
 
 	if (json_array_size(doc) > IMPORT_MAX_ITEMS)
 		return err_set(ERR_LIMIT, "%s: more than %d findings", file, IMPORT_MAX_ITEMS);
+	if (json_object_get(json_array_get(doc, 0), "CheckID"))
+		return err_set(ERR_UNSUPPORTED, "%s: Prowler's JSON (version 3) output: vetter reads the OCSF output "
+						"(prowler --output-formats json-ocsf)", file);
 	r->tool_version = imp_str(json_object_get(json_object_get(json_array_get(doc, 0), "metadata"), "product"), "version");
 	json_array_foreach(doc, i, f) {
 		const json_t *info = json_object_get(f, "finding_info"), *res0 = json_array_get(json_object_get(f, "resources"), 0);

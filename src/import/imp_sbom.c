@@ -92,6 +92,11 @@ static int cdx_read(const json_t *doc, const char *file, const struct import_opt
 		rc = err_set(ERR_NOMEM, "out of memory");
 		goto cleanup;
 	}
+	if (!imp_str(doc, "specVersion") || strncmp(imp_str(doc, "specVersion"), "1.", 2)) {
+		rc = err_set(ERR_UNSUPPORTED, "%s: CycloneDX specVersion %s: vetter reads CycloneDX 1.x JSON", file,
+			     imp_str(doc, "specVersion") ? imp_str(doc, "specVersion") : "(none)");
+		goto cleanup;
+	}
 	if ((rc = imp_array(doc, "components", file, 0, &comps)) < 0)
 		goto cleanup;
 	r->tool_version = imp_str(doc, "specVersion");
@@ -123,9 +128,10 @@ cleanup:
 
 static int spdx_detect(const json_t *doc)
 {
-	const char *v = jsonx_str(doc, "spdxVersion");
+	const char *v = jsonx_str(doc, "spdxVersion"), *ctx = jsonx_str(doc, "@context");
 
-	return v && !strncmp(v, "SPDX-2.", 7);
+	/* SPDX 3 is JSON-LD: detected so that it is refused by name, not missed. */
+	return (v && !strncmp(v, "SPDX-", 5)) || (ctx && strstr(ctx, "spdx.org/rdf/3"));
 }
 
 /* The packages the document DESCRIBES: its subject, not its packages ({SPDXID: true}). */
@@ -163,6 +169,11 @@ static int spdx_read(const json_t *doc, const char *file, const struct import_op
 		json_decref(pkgs);
 		json_decref(described);
 		return err_set(ERR_NOMEM, "out of memory");
+	}
+	if (!imp_str(doc, "spdxVersion") || strncmp(imp_str(doc, "spdxVersion"), "SPDX-2.", 7)) {
+		rc = err_set(ERR_UNSUPPORTED, "%s: %s: vetter reads SPDX 2.x JSON", file,
+			     imp_str(doc, "spdxVersion") ? imp_str(doc, "spdxVersion") : "SPDX 3 (JSON-LD)");
+		goto cleanup;
 	}
 	if ((rc = imp_array(doc, "packages", file, 0, &pkgs_in)) < 0)
 		goto cleanup;

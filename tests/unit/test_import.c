@@ -226,8 +226,15 @@ START_TEST(bad_input)
 	    "in.json: Findings[0]: expected Type and AccountId");
 	bad("[{\"metadata\": {\"product\": {\"name\": \"Prowler\"}}, \"class_uid\": 2004}]", ERR_PARSE,
 	    "in.json: [0].status_code: expected PASS, FAIL or MANUAL");
-	bad("{\"bomFormat\": \"CycloneDX\", \"components\": [{\"version\": \"1\"}]}", ERR_PARSE,
+	bad("{\"bomFormat\": \"CycloneDX\", \"specVersion\": \"1.6\", \"components\": [{\"version\": \"1\"}]}", ERR_PARSE,
 	    "in.json: components[0]: expected an object with a name");
+	/* Versions vetter does not read: refused by name. */
+	bad("{\"bomFormat\": \"CycloneDX\", \"specVersion\": \"2.0\"}", ERR_UNSUPPORTED,
+	    "in.json: CycloneDX specVersion 2.0: vetter reads CycloneDX 1.x JSON");
+	bad("{\"@context\": \"https://spdx.org/rdf/3.0.1/spdx-context.jsonld\", \"@graph\": []}", ERR_UNSUPPORTED,
+	    "in.json: SPDX 3 (JSON-LD): vetter reads SPDX 2.x JSON");
+	bad("[{\"Provider\": \"aws\", \"CheckID\": \"iam_root_mfa_enabled\", \"Status\": \"FAIL\"}]", ERR_UNSUPPORTED,
+	    "in.json: Prowler's JSON (version 3) output: vetter reads the OCSF output (prowler --output-formats json-ocsf)");
 }
 END_TEST
 
