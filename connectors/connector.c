@@ -3,6 +3,8 @@
 #include <string.h>
 
 extern const struct connector connector_images;
+extern const struct connector connector_aws;
+extern const struct connector connector_aws_export;
 extern const struct connector connector_kubernetes;
 extern const struct connector connector_kubernetes_export;
 extern const struct connector connector_registry;
@@ -10,6 +12,8 @@ extern const struct connector connector_bundle;
 
 static const struct connector *const connectors[] = {
 	&connector_images,
+	&connector_aws,
+	&connector_aws_export,
 	&connector_kubernetes,
 	&connector_kubernetes_export,
 	&connector_registry,

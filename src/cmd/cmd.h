@@ -40,6 +40,7 @@ int cmd_inventory(int argc, char **argv);
 int cmd_vercmp(int argc, char **argv);
 int cmd_registry(int argc, char **argv);
 int cmd_cvss(int argc, char **argv);
+int cmd_debug(int argc, char **argv);
 int cmd_db(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
 int cmd_kit(int argc, char **argv);

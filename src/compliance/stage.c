@@ -13,7 +13,14 @@
  * Failures become findings of kind misconfiguration (status open, or waived
  * with the waiver's reason, owner and expiry); rules that could not be
  * evaluated become one coverage gap per asset and missing data set; every
- * expired waiver is a finding of its own.  Rule packs and the waivers file
+ * expired waiver is a finding of its own.
+ *
+ * The AWS connector's assets are already in cloud shapes, each with the data
+ * sets it was read from and those that could not be read.  A region (or the
+ * account, for global services) where a service failed holds no resources
+ * of that service to judge, so its unreadable data sets are gaps naming the
+ * rules over those resources; rules on the account itself give their own
+ * errors.  Rule packs and the waivers file
  * are recorded in the evidence manifest by digest.
  */
 #include "stage.h"
@@ -46,6 +53,7 @@ struct collect_ctx {
 	json_t *k8s_assets;  /* company -> {"KIND/NAMESPACE/NAME": {kind, key}} of the connector's assets */
 	json_t *image_users; /* image reference -> USER */
 	json_t *clusters;    /* "COMPANY/CLUSTER" -> the cluster asset's collection record */
+	json_t *cloud_scopes; /* [{company, asset_kind, asset_key, name, unreadable}]: AWS accounts and regions */
 };
 
 /*
@@ -232,6 +240,15 @@ static int collect_asset(void *vctx, const struct store_asset *a)
 		}
 		return 0;
 	}
+	if (kind && (!strcmp(kind, "aws.account") || !strcmp(kind, "aws.region")) &&
+	    json_object_size(json_object_get(a->doc, "unreadable"))) {
+		json_t *scope = json_pack("{s:s, s:s, s:s, s:s, s:O}", "company", a->company, "asset_kind", a->kind, "asset_key",
+					  a->key, "name", a->name && *a->name ? a->name : a->key, "unreadable",
+					  json_object_get(a->doc, "unreadable"));
+
+		if (!scope || json_array_append_new(c->cloud_scopes, scope) < 0)
+			return err_set(ERR_NOMEM, "out of memory");
+	}
 	if (kind && catalog_kind(kind) && strcmp(kind, "image") && !util_has_prefix(kind, "k8s.")) {
 		rc = norm_cloud(c->set, a->doc, &r);
 		if (rc == ERR_INVALID) {
@@ -361,26 +378,80 @@ cleanup:
 }
 
 /* Errors are gathered per asset and missing data: one gap naming the rules it stopped. */
-static int gather_error(json_t *gaps, const struct result *r)
+static int gap_add(json_t *gaps, const char *company, const char *asset_kind, const char *asset_key, const char *name,
+		   const char *reason, const char *rule)
 {
 	struct strbuf key = STRBUF_INIT;
-	json_t *g;
+	json_t *g, *id;
+	size_t i;
 	int rc = 0;
 
 	/* Unit separators keep the parts apart (they cannot occur in ids, kinds or our messages). */
-	strbuf_addf(&key, "%s\x1f%s\x1f%s\x1f%s", r->res->company, r->res->asset_kind, r->res->asset_key,
-		    r->note ? r->note : "");
+	strbuf_addf(&key, "%s\x1f%s\x1f%s\x1f%s", company, asset_kind, asset_key, reason ? reason : "");
 	g = json_object_get(gaps, key.buf);
 	if (!g) {
-		g = json_pack("{s:s, s:s, s:s, s:s, s:s, s:[]}", "company", r->res->company, "asset_kind", r->res->asset_kind,
-			      "asset_key", r->res->asset_key, "name", asset_name(r->res), "reason",
-			      r->note ? r->note : "the rule could not be evaluated", "rules");
+		g = json_pack("{s:s, s:s, s:s, s:s, s:s, s:[]}", "company", company, "asset_kind", asset_kind, "asset_key",
+			      asset_key, "name", name, "reason", reason ? reason : "the rule could not be evaluated", "rules");
 		if (!g || json_object_set_new(gaps, key.buf, g) < 0)
 			rc = err_set(ERR_NOMEM, "out of memory");
 	}
-	if (rc == 0 && json_array_append_new(json_object_get(g, "rules"), json_string(r->rule->id)) < 0)
-		rc = err_set(ERR_NOMEM, "out of memory");
 	strbuf_release(&key);
+	if (rc < 0)
+		return rc;
+	json_array_foreach(json_object_get(g, "rules"), i, id)
+		if (!strcmp(json_string_value(id), rule))
+			return 0;
+	return json_array_append_new(json_object_get(g, "rules"), json_string(rule)) < 0 ? err_set(ERR_NOMEM, "out of memory")
+											 : 0;
+}
+
+static int gather_error(json_t *gaps, const struct result *r)
+{
+	return gap_add(gaps, r->res->company, r->res->asset_kind, r->res->asset_key, asset_name(r->res), r->note,
+		       r->rule->id);
+}
+
+/*
+ * An AWS account or region's unreadable data sets: a gap on that account or
+ * region for every rule over resources those data sets list (rules on the
+ * account judge the account's own record and report themselves).  The
+ * reason is worded as the engine words it, so both land in one gap.
+ */
+static int scope_gaps(json_t *gaps, const struct ruleset *rs, const json_t *scopes)
+{
+	struct strbuf reason = STRBUF_INIT;
+	const json_t *s, *why;
+	const char *ds;
+	size_t i, p, k, q;
+	int rc = 0;
+
+	json_array_foreach(scopes, i, s) {
+		json_object_foreach(json_object_get(s, "unreadable"), ds, why) {
+			const struct dataset *d = catalog_dataset(ds);
+
+			strbuf_reset(&reason);
+			strbuf_addf(&reason, "requires %s (%s): %s", ds, d ? d->summary : "",
+				    json_is_string(why) ? json_string_value(why) : "could not be read");
+			for (p = 0; p < rs->npacks && rc == 0; p++) {
+				for (k = 0; k < rs->packs[p]->n && rc == 0; k++) {
+					const struct rule *r = &rs->packs[p]->rules[k];
+
+					if (!strcmp(r->resource, "aws.account") || !util_has_prefix(r->resource, "aws."))
+						continue;
+					for (q = 0; q < r->nrequires && rc == 0; q++)
+						if (!strcmp(r->requires[q], ds))
+							rc = gap_add(gaps, jsonx_strz(s, "company"), jsonx_strz(s, "asset_kind"),
+								     jsonx_strz(s, "asset_key"), jsonx_strz(s, "name"), reason.buf,
+								     r->id);
+				}
+			}
+			if (rc < 0)
+				break;
+		}
+		if (rc < 0)
+			break;
+	}
+	strbuf_release(&reason);
 	return rc;
 }
 
@@ -469,7 +540,8 @@ static int expired_waiver(struct run_ctx *ctx, const struct result_list *l, cons
 	return rc;
 }
 
-static int record(struct run_ctx *ctx, const struct result_list *l, const struct waiver_set *ws)
+static int record(struct run_ctx *ctx, const struct result_list *l, const struct waiver_set *ws,
+		  const struct ruleset *rs, const json_t *scopes)
 {
 	json_t *gaps = json_object();
 	size_t i;
@@ -488,15 +560,17 @@ static int record(struct run_ctx *ctx, const struct result_list *l, const struct
 			rc = gather_error(gaps, r);
 	}
 	if (rc == 0)
+		rc = scope_gaps(gaps, rs, scopes);
+	if (rc == 0)
 		rc = write_gaps(ctx, gaps);
 	json_decref(gaps);
 	return rc;
 }
 
 static int judge(struct run_ctx *ctx, struct result_list *results, struct resource_set *set, struct ruleset *rs,
-		 struct waiver_set *ws, int *have_ws)
+		 struct waiver_set *ws, int *have_ws, json_t *scopes)
 {
-	struct collect_ctx c = { set, json_object(), json_object(), json_object(), json_object() };
+	struct collect_ctx c = { set, json_object(), json_object(), json_object(), json_object(), scopes };
 	struct engine_opts o = { util_date_days(&ctx->eng->as_of), NULL, NULL, NULL };
 	struct strbuf dir = STRBUF_INIT;
 	int rc;
@@ -540,26 +614,31 @@ int assess_stage(struct run_ctx *ctx)
 	struct resource_set set;
 	struct ruleset rs;
 	struct waiver_set ws;
-	json_t *manual = NULL;
+	json_t *manual = NULL, *scopes = json_array();
 	int rc, have_ws = 0;
 
 	ruleset_init(&rs);
 	memset(&ws, 0, sizeof(ws));
-	if ((rc = manual_load(ctx->eng, &manual)) < 0)
+	if (!scopes)
+		return err_set(ERR_NOMEM, "out of memory");
+	if ((rc = manual_load(ctx->eng, &manual)) < 0) {
+		json_decref(scopes);
 		return rc;
+	}
 	if ((rc = resource_set_init(&set)) < 0) {
 		json_decref(manual);
+		json_decref(scopes);
 		return rc;
 	}
 	progress_begin(ASSESS_STAGE, 1);
-	if ((rc = judge(ctx, &results, &set, &rs, &ws, &have_ws)) < 0)
+	if ((rc = judge(ctx, &results, &set, &rs, &ws, &have_ws, scopes)) < 0)
 		goto cleanup;
 	if ((rc = store_begin(ctx->st)) < 0)
 		goto cleanup;
 	if ((rc = store_findings_clear(ctx->st, ASSESS_STAGE)) == 0 && manual)
 		rc = manual_record(ctx->eng, manual, ctx->st, ASSESS_STAGE);
 	if (rc == 0)
-		rc = record(ctx, &results, &ws);
+		rc = record(ctx, &results, &ws, &rs, scopes);
 	testhook_point(ASSESS_STAGE, "txn");
 	if (rc < 0)
 		store_rollback(ctx->st);
@@ -569,6 +648,7 @@ int assess_stage(struct run_ctx *ctx)
 cleanup:
 	progress_end();
 	json_decref(manual);
+	json_decref(scopes);
 	result_list_release(&results);
 	resource_set_release(&set);
 	if (have_ws)

@@ -4,6 +4,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "connectors/aws.h"
+#include "core/crypto.h"
 #include "core/err.h"
 #include "core/jsonx.h"
 #include "core/log.h"
@@ -134,24 +136,26 @@ static int ecr_cred(void *ctx, const char *host, struct registry_cred *out)
 int registry_ecr_credentials(const struct engagement *eng, const struct source *src, const char *host,
 			     struct registry_cred *out)
 {
-	(void)eng;
-	(void)out;
-	return err_set(ERR_UNSUPPORTED,
-		       "source '%s': ECR credentials for %s come from GetAuthorizationToken, which needs the AWS "
-		       "connector; this build does not have it",
-		       src->id, host);
+	struct strbuf user = STRBUF_INIT, password = STRBUF_INIT;
+	int rc = aws_ecr_credentials(eng, src, host, &user, &password, NULL);
+
+	if (rc == 0) {
+		out->username = strbuf_detach(&user, NULL);
+		out->password = strbuf_detach(&password, NULL);
+	}
+	if (password.len)
+		crypto_wipe(password.buf, password.len);
+	strbuf_release(&user);
+	strbuf_release(&password);
+	return rc < 0 ? err_set(rc, "source '%s': ECR credentials for %s: %s", src->id, host, err_last()) : 0;
 }
 
 int registry_ecr_repositories(const struct engagement *eng, const struct source *src, const char *host,
 			      registry_name_fn fn, void *ctx)
 {
-	(void)eng;
-	(void)fn;
-	(void)ctx;
-	return err_set(ERR_UNSUPPORTED,
-		       "source '%s': ECR has no catalog; its repositories come from DescribeRepositories, which needs "
-		       "the AWS connector: list them under 'repositories' for %s",
-		       src->id, host);
+	int rc = aws_ecr_repositories(eng, src, host, fn, ctx);
+
+	return rc < 0 ? err_set(rc, "source '%s': ECR repositories of %s: %s", src->id, host, err_last()) : 0;
 }
 
 int registry_source_open(struct registry_source *rs, struct registry **out)
@@ -266,6 +270,18 @@ int registry_pool_get(struct registry_pool *p, const char *company, const char *
 	struct pool_entry *e;
 	size_t i;
 	int rc;
+
+	/*
+	 * An image name comes from the target's own data (a pod spec, an
+	 * export): pulling from a host no source authorises would contact a
+	 * third party, or whatever internal address the name points at, on
+	 * the target's say-so.  The consultant adds a registry source instead.
+	 */
+	if (!src)
+		return err_set(ERR_DENIED,
+			       "%s: no registry source of the engagement covers this host, so its images are not pulled "
+			       "(add a source of type registry with host: %s and its authorization to scan them)",
+			       host, host);
 
 	/* Entries are per source (or per host without one): the company only picks the source. */
 	for (i = 0; i < p->n; i++) {

@@ -10,9 +10,9 @@
  *            identity_token, or registry_token), else the docker config
  *            file named by docker_config, else anonymous.  Harbor, Quay,
  *            GHCR, GitLab, Docker Hub, Artifactory, distribution.
- *   ecr      a token from ECR's GetAuthorizationToken, which [aws] provides:
- *            registry_ecr_credentials() and registry_ecr_repositories()
- *            below are the two hook points.
+ *   ecr      a token from ECR's GetAuthorizationToken, through the AWS
+ *            connector (connectors/aws.h): registry_ecr_credentials() and
+ *            registry_ecr_repositories() below.
  */
 #ifndef VETTER_REGISTRY_SOURCE_H
 #define VETTER_REGISTRY_SOURCE_H
@@ -49,23 +49,23 @@ int registry_source_open(struct registry_source *rs, struct registry **out);
  * from the source's AWS credentials: username "AWS" and the password that
  * GetAuthorizationToken returns (base64 "AWS:PASSWORD" in
  * authorizationData[0].authorizationToken), registered for scrubbing.
- * Until [aws] is merged it returns ERR_UNSUPPORTED.
+ * The source's credentials block (access_key_id, secret_access_key,
+ * session_token) is used, else the AWS CLI's chain.
  */
 int registry_ecr_credentials(const struct engagement *eng, const struct source *src, const char *host,
 			     struct registry_cred *out);
 /*
  * [aws] hook: ECR has no /v2/_catalog; the repositories come from
- * DescribeRepositories (paged with nextToken), each name through fn.  Until
- * [aws] is merged it returns ERR_UNSUPPORTED: list the repositories in the
- * engagement file instead.
+ * DescribeRepositories (paged with nextToken), each name through fn.
  */
 int registry_ecr_repositories(const struct engagement *eng, const struct source *src, const char *host,
 			      registry_name_fn fn, void *ctx);
 
 /*
  * The scan stage's clients: one per host, made from the engagement's
- * registry source for that host (one of the image's company first), or
- * anonymous with TLS verified when no source names the host.
+ * registry source for that host (one of the image's company first).  A host
+ * no source names is refused (ERR_DENIED): image names come from the
+ * target's data and must not choose whom vetter contacts.
  */
 struct registry_pool;
 int registry_pool_new(struct registry_pool **out, const struct engagement *eng);
