@@ -44,6 +44,8 @@ struct bctx {
 	json_t *written;   /* finding id -> the finding as stored, to merge what several tools report */
 	struct bundle_skopeo *sk;
 	size_t nsk;
+	const struct bundle_file **aws;
+	size_t naws;
 	size_t read, gaps;
 };
 
@@ -236,6 +238,18 @@ static int add_skopeo(struct bctx *c, const struct bundle_file *f, const char *c
 	return count_tool(c, "skopeo");
 }
 
+static int add_aws(struct bctx *c, const struct bundle_file *f)
+{
+	const struct bundle_file **n = realloc(c->aws, (c->naws + 1) * sizeof(*n));
+
+	if (!n)
+		return err_set(ERR_NOMEM, "out of memory");
+	c->aws = n;
+	c->aws[c->naws++] = f;
+	c->read++;
+	return count_tool(c, "aws");
+}
+
 static int failed_command(struct bctx *c, const struct bundle_file *f, const struct bundle_cmd *cl)
 {
 	struct strbuf why = STRBUF_INIT, errname = STRBUF_INIT;
@@ -269,7 +283,10 @@ static int read_files(struct bctx *c)
 		if (is_frame_file(f->name))
 			continue;
 		cl = command_of(c, f->name);
-		if (cl && cl->status != 0)
+		/* A refused AWS call's file holds the CLI's error: the aws reader tells "not configured" by it. */
+		if (cl && !strcmp(cl->tool, "aws") && util_has_prefix(f->name, "aws/"))
+			rc = add_aws(c, f);
+		else if (cl && cl->status != 0)
 			rc = failed_command(c, f, cl);
 		else if (cl && !strcmp(cl->tool, "kubectl"))
 			rc = read_k8s(c, f);
@@ -330,7 +347,8 @@ static int bundle_collect(struct inventory *inv)
 		goto cleanup;
 	if ((rc = k8s_model_new(&c.m, cluster ? cluster : inv->src->id)) < 0)
 		goto cleanup;
-	if ((rc = read_files(&c)) < 0 || (rc = finish_k8s(&c)) < 0 || (rc = bundle_registry(inv, c.sk, c.nsk, c.coverage)) < 0)
+	if ((rc = read_files(&c)) < 0 || (rc = finish_k8s(&c)) < 0 || (rc = bundle_registry(inv, c.sk, c.nsk, c.coverage)) < 0 ||
+	    (rc = bundle_aws(inv, c.aws, c.naws, c.coverage)) < 0)
 		goto cleanup;
 	if (!c.read) {
 		rc = err_set(ERR_NOTFOUND, "%s: nothing in the bundle could be read (%zu problem(s); see the gaps)", rel, c.gaps);
@@ -354,6 +372,7 @@ cleanup:
 	free(c.cmds);
 	free(c.cmdtext);
 	free(c.sk);
+	free(c.aws);
 	strbuf_release(&path);
 	strbuf_release(&real);
 	strbuf_release(&summary);

@@ -24,6 +24,12 @@ struct bundle_skopeo {
  */
 int bundle_registry(struct inventory *inv, const struct bundle_skopeo *files, size_t n, json_t *coverage);
 
+/*
+ * The aws kit's files (names aws/ACCOUNT/..., manifest-checked) read as the
+ * aws-export source reads an export folder, one account at a time.
+ */
+int bundle_aws(struct inventory *inv, const struct bundle_file *const *files, size_t n, json_t *coverage);
+
 /* Parse a skopeo command line: its verb ("list-tags", "raw", "config", "inspect") and docker:// reference. */
 int bundle_skopeo_command(const char *command, const char **verb, struct strbuf *ref);
 
