@@ -36,7 +36,7 @@ ALL_CFLAGS  = $(REQ_CFLAGS) $(PKG_CFLAGS) $(SAN_FLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
 
 LIB_SRC   := $(sort $(wildcard src/core/*.c src/cmd/*.c src/scan/*.c src/vulndb/*.c src/compliance/*.c src/report/*.c \
-               connectors/*.c scoring/*.c))
+               connectors/*.c scoring/*.c src/kit/*.c src/import/*.c))
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
 MAIN_OBJ  := $(BUILD)/src/main.o
 LIB       := $(BUILD)/libvetter.a

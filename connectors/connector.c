@@ -12,6 +12,7 @@ extern const struct connector connector_azure_export;
 extern const struct connector connector_gcp_export;
 extern const struct connector connector_azure;
 extern const struct connector connector_gcp;
+extern const struct connector connector_bundle;
 
 static const struct connector *const connectors[] = {
 	&connector_images,
@@ -24,6 +25,7 @@ static const struct connector *const connectors[] = {
 	&connector_gcp_export,
 	&connector_azure,
 	&connector_gcp,
+	&connector_bundle,
 };
 
 /* Connectors that add to a source's info (kubernetes.c). */

@@ -19,6 +19,7 @@
 #include <strings.h>
 
 #include "connector.h"
+#include "registry_record.h"
 #include "core/err.h"
 #include "core/jsonx.h"
 #include "core/log.h"
@@ -38,7 +39,8 @@ struct running {
 
 struct collect_ctx {
 	struct inventory *inv;
-	struct registry_source *rs;
+	const char *host, *platform; /* of the registry as the asset keys name it */
+	const json_t *opts;          /* newest_tags, max_images */
 	struct registry *reg;
 	struct running *run;
 	size_t nrun, caprun;
@@ -64,7 +66,7 @@ static int same_registry(const struct collect_ctx *c, const char *host)
 
 	docker_config_host_key(&k, host);
 	same = !strcmp(k.buf, c->hostkey) && !strcmp(strchr(host, ':') ? strchr(host, ':') : "",
-						      strchr(c->rs->host, ':') ? strchr(c->rs->host, ':') : "");
+						      strchr(c->host, ':') ? strchr(c->host, ':') : "");
 	strbuf_release(&k);
 	return same;
 }
@@ -148,7 +150,7 @@ static int write_image(struct collect_ctx *c, const struct reginv_repo *repo, co
 	size_t k;
 	int rc;
 
-	strbuf_addf(&text, "registry:%s/%s@%s", c->rs->host, repo->name, t->digest);
+	strbuf_addf(&text, "registry:%s/%s@%s", c->host, repo->name, t->digest);
 	if ((rc = image_ref_parse(&ref, text.buf)) < 0) {
 		rc = inventory_gap(c->inv, text.buf, err_last());
 		strbuf_release(&text);
@@ -175,7 +177,7 @@ static int write_image(struct collect_ctx *c, const struct reginv_repo *repo, co
 	jsonx_set_str(doc, "repo", ref.repo);
 	jsonx_set_str(doc, "digest", t->digest);
 	jsonx_set_str(doc, "media_type", t->media_type);
-	jsonx_set_str(doc, "platform", c->rs->platform);
+	jsonx_set_str(doc, "platform", c->platform);
 	jsonx_set_str(doc, "platforms", t->platforms);
 	jsonx_set_str(doc, "created", t->created);
 	json_object_set_new(doc, "size", json_integer((json_int_t)t->size));
@@ -200,10 +202,10 @@ static int write_repository(struct collect_ctx *c, const struct reginv_repo *rep
 		json_decref(tags);
 		return err_set(ERR_NOMEM, "out of memory");
 	}
-	strbuf_addf(&key, "registry:%s/%s", c->rs->host, repo->name);
+	strbuf_addf(&key, "registry:%s/%s", c->host, repo->name);
 	for (k = 0; k < repo->ntags; k++)
 		json_array_append_new(tags, reginv_tag_json(&repo->tags[k]));
-	jsonx_set_str(doc, "host", c->rs->host);
+	jsonx_set_str(doc, "host", c->host);
 	jsonx_set_str(doc, "repo", repo->name);
 	json_object_set_new(doc, "tag_count", json_integer((json_int_t)repo->ntags));
 	json_object_set_new(doc, "tags_truncated", json_boolean(repo->truncated));
@@ -242,8 +244,8 @@ static int first_of_digest(const struct reginv_repo *repo, size_t j)
 /* Gaps for what could not be read; the selection; the assets.  Counts into cov. */
 static int record(struct collect_ctx *c, const struct reginv *ri, json_t *cov)
 {
-	long long newest = jsonx_int(c->rs->src->doc, "newest_tags", 3),
-		  max_images = jsonx_int(c->rs->src->doc, "max_images", 0);
+	long long newest = jsonx_int(c->opts, "newest_tags", 3),
+		  max_images = jsonx_int(c->opts, "max_images", 0);
 	const struct reginv_tag **cand = NULL;
 	struct strbuf scope = STRBUF_INIT, text = STRBUF_INIT;
 	json_t *all = json_object();
@@ -257,7 +259,7 @@ static int record(struct collect_ctx *c, const struct reginv *ri, json_t *cov)
 		const struct reginv_repo *repo = &ri->repos[i];
 
 		strbuf_reset(&scope);
-		strbuf_addf(&scope, "repository registry:%s/%s", c->rs->host, repo->name);
+		strbuf_addf(&scope, "repository registry:%s/%s", c->host, repo->name);
 		if (repo->rc < 0 && (rc = inventory_gap(c->inv, scope.buf, repo->error)) < 0)
 			break;
 		if (repo->truncated) {
@@ -277,7 +279,7 @@ static int record(struct collect_ctx *c, const struct reginv *ri, json_t *cov)
 
 			if (t->rc < 0) {
 				strbuf_reset(&scope);
-				strbuf_addf(&scope, "image registry:%s/%s:%s", c->rs->host, repo->name, t->tag);
+				strbuf_addf(&scope, "image registry:%s/%s:%s", c->host, repo->name, t->tag);
 				rc = inventory_gap(c->inv, scope.buf, t->error ? t->error : err_name(t->rc));
 				continue;
 			}
@@ -319,6 +321,27 @@ static int record(struct collect_ctx *c, const struct reginv *ri, json_t *cov)
 	return rc;
 }
 
+int registry_record(struct inventory *inv, const char *host, const char *platform, const json_t *opts,
+		    const struct reginv *ri, json_t *cov)
+{
+	struct collect_ctx c;
+	struct strbuf key = STRBUF_INIT;
+	int rc;
+
+	memset(&c, 0, sizeof(c));
+	c.inv = inv;
+	c.host = host;
+	c.platform = platform;
+	c.opts = opts;
+	docker_config_host_key(&key, host);
+	c.hostkey = key.buf;
+	if ((rc = store_asset_foreach(inv->st, inv->company->id, "image", collect_running, &c)) == 0)
+		rc = record(&c, ri, cov);
+	running_free(&c);
+	strbuf_release(&key);
+	return rc;
+}
+
 static int list_ecr(void *ctx, registry_name_fn fn, void *fnctx)
 {
 	struct registry_source *rs = ctx;
@@ -332,7 +355,7 @@ static int registry_collect(struct inventory *inv)
 	struct registry_source rs;
 	struct reginv_options o;
 	struct reginv ri;
-	struct strbuf key = STRBUF_INIT, summary = STRBUF_INIT;
+	struct strbuf summary = STRBUF_INIT;
 	json_t *repos = json_object_get(inv->src->doc, "repositories"), *cov = NULL;
 	const char **names = NULL;
 	long long newest = jsonx_int(inv->src->doc, "newest_tags", 3), max_tags = jsonx_int(inv->src->doc, "max_tags", 1000),
@@ -347,13 +370,7 @@ static int registry_collect(struct inventory *inv)
 			       inv->src->id);
 	if ((rc = registry_source_init(&rs, inv->eng, inv->src)) < 0)
 		return rc;
-	c.inv = inv;
-	c.rs = &rs;
-	docker_config_host_key(&key, rs.host);
-	c.hostkey = key.buf;
 	if ((rc = registry_source_open(&rs, &c.reg)) < 0 || (rc = registry_ping(c.reg)) < 0)
-		goto cleanup;
-	if ((rc = store_asset_foreach(inv->st, inv->company->id, "image", collect_running, &c)) < 0)
 		goto cleanup;
 	memset(&o, 0, sizeof(o));
 	if (json_array_size(repos)) {
@@ -390,7 +407,7 @@ static int registry_collect(struct inventory *inv)
 		rc = err_set(ERR_NOMEM, "out of memory");
 		goto cleanup;
 	}
-	if ((rc = record(&c, &ri, cov)) < 0)
+	if ((rc = registry_record(inv, rs.host, rs.platform, inv->src->doc, &ri, cov)) < 0)
 		goto cleanup;
 	strbuf_addf(&summary, "Registry %s: %zu repositories%s, %zu tags (%zu read, %zu errors), %lld images; scanned: %lld "
 			      "running, %lld newest (up to %lld per repository).",
@@ -404,9 +421,7 @@ cleanup:
 	free(names);
 	reginv_release(&ri);
 	registry_free(c.reg);
-	running_free(&c);
 	registry_source_release(&rs);
-	strbuf_release(&key);
 	strbuf_release(&summary);
 	return rc;
 }

@@ -159,6 +159,28 @@ const struct command commands[] = {
 	  "\n"
 	  "Exit codes: 0 done, 1 show found nothing, 2 usage error or unreadable input,\n"
 	  "3 import done but records were refused, 4 fatal error (update: a download failed).\n" },
+	{ "kit", cmd_kit, "write the commands a target runs to hand over evidence (a kit)",
+	  "usage: vetter kit aws|k8s|registry [-o FILE]\n"
+	  "\n"
+	  "Writes a POSIX shell script for the target's engineers: the exact read-only commands of\n"
+	  "their own tools (AWS CLI, kubectl, skopeo) that make an evidence bundle, a README saying what is\n"
+	  "collected and what is not (no secret values, no data-plane reads), commands.tsv (every\n"
+	  "command as it ran) and SHA256SUMS over every file.  vetter reads the bundle back with\n"
+	  "'vetter import' or a source of type bundle, into the same assets as live collection.\n"
+	  "\n"
+	  "  -o, --output FILE  write the script to FILE (default: standard output)\n" },
+	{ "import", cmd_import, "check an evidence bundle or data-room folder and take it into an engagement",
+	  "usage: vetter import BUNDLE --company ID ENGAGEMENT\n"
+	  "\n"
+	  "BUNDLE is a folder or zip inside the engagement folder: a bundle a kit made, or other\n"
+	  "tools' reports (CycloneDX, SPDX, Trivy, Grype, Prowler OCSF, kube-bench, GuardDuty,\n"
+	  "Security Hub ASFF, Defender for Cloud alerts), each detected by its content.  Its\n"
+	  "SHA256SUMS is checked: files changed, added or missing are listed and not read.  What\n"
+	  "can be read is collected into the store as the source ID.import-NAME of the company;\n"
+	  "the next 'vetter run' scans, assesses and reports with it.\n"
+	  "\n"
+	  "Exit codes: 0 done, 2 usage or unreadable bundle, 3 done with files not read or gaps,\n"
+	  "4 fatal error.\n" },
 	{ "registry", cmd_registry, "list a registry's repositories, tags and images",
 	  "usage: vetter registry HOST[:PORT] | vetter registry HOST[:PORT]/REPOSITORY...\n"
 	  "                       [--tags-only] [--format table|json] [--platform OS/ARCH[/VARIANT]]\n"

@@ -43,6 +43,8 @@ int cmd_cvss(int argc, char **argv);
 int cmd_debug(int argc, char **argv);
 int cmd_db(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
+int cmd_kit(int argc, char **argv);
+int cmd_import(int argc, char **argv);
 
 struct image;
 struct scan_result;
