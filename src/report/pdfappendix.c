@@ -139,7 +139,7 @@ static int gaps_table(struct rctx *r)
 static int units_table(struct rctx *r)
 {
 	static const char *const headers[] = { "Company", "Unit", "State", "Reason" };
-	static const float widths[] = { 1.4f, 3, 1, 3.6f };
+	static const float widths[] = { 1.4f, 3, 1.3f, 3.3f };
 	struct pdf_table *t = NULL;
 	struct strbuf unit = STRBUF_INIT, line = STRBUF_INIT;
 	const json_t *cs, *u, *cov;

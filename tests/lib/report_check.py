@@ -146,6 +146,14 @@ def main():
         check(p > pos, f"section title '{t}' missing or out of order")
         pos = max(pos, p)
 
+    # Bookmarks: every section in the outline (UTF-16BE titles, as libharu writes them).
+    rawpdf = open(pdf, "rb").read()
+    outline = set()
+    for h in re.findall(rb"/Title <FEFF([0-9A-F]*)>", rawpdf):
+        outline.add(bytes.fromhex(h.decode()).decode("utf-16-be", errors="replace"))
+    for t in titles:
+        check(t in outline, f"no bookmark for '{t}'")
+
     # Cover: engagement name, marking, companies (non-ASCII letters survive).
     eng = res["engagement"]
     for s in [eng["name"], eng["marking"], eng["as_of"]] + [c["name"] for c in companies]:
