@@ -128,6 +128,7 @@ static json_t *inventory_json(const struct scan_result *res)
 	json_object_set_new(doc, "secrets", sec);
 	json_object_set(doc, "sources", res->view.sources);
 	json_object_set(doc, "gaps", res->view.gaps);
+	json_object_set(doc, "setuid_files", res->view.setuid_files ? res->view.setuid_files : json_null());
 	if (res->not_assessable)
 		jsonx_set_str(doc, "not_assessable", res->not_assessable);
 	return doc;

@@ -52,7 +52,8 @@ const struct resource_kind resource_kinds[] = {
 const struct dataset datasets[] = {
 	{ "image.config", "the image configuration document (user, environment names, ports, history)",
 	  "the scan stage, for every image a source names", "image documents" },
-	{ "image.files", "the modes and owners of every file in the image (setuid and setgid bits)", NULL, NULL },
+	{ "image.files", "the setuid and setgid files of the image's final filesystem",
+	  "the scan stage, for every image it reads whole", "image documents with setuid_files" },
 	{ "k8s.workloads", "pods and the controllers that make them", K8S_CONNECTOR, K8S_OFFLINE },
 	{ "k8s.rbac", "Roles, ClusterRoles, RoleBindings and ClusterRoleBindings", K8S_CONNECTOR, K8S_OFFLINE },
 	{ "k8s.networkpolicies", "NetworkPolicies", K8S_CONNECTOR, K8S_OFFLINE },

@@ -61,10 +61,14 @@ int norm_image(struct resource_set *out, const char *key, const char *name, cons
 		}
 		json_object_set_new(doc, "ports", ports);
 	}
+	if (json_is_array(json_object_get(asset, "setuid_files")))
+		json_object_set(doc, "setuid_files", json_object_get(asset, "setuid_files"));
 	if ((rc = resource_add(out, "image", "", name ? name : key ? key : "", key, doc, &r)) < 0)
 		return rc;
 	if (!(r->collected = json_array()))
 		return err_set(ERR_NOMEM, "out of memory");
+	if (json_is_array(json_object_get(asset, "setuid_files")))
+		json_array_append_new(r->collected, json_string("image.files"));
 	if (json_is_object(cfg)) {
 		json_array_append_new(r->collected, json_string("image.config"));
 	} else {

@@ -575,6 +575,18 @@ cleanup:
 	return rc;
 }
 
+/* Whether match mt passes the count's filter (evaluated once more, for the failure's note). */
+static int counted_again(const struct pred *p, const struct path_match *mt, struct eval_ctx *ec)
+{
+	struct witness cur;
+	int r;
+
+	witness_init(&cur);
+	r = eval(p->kids[0], mt->value, mt->where, ec, &cur);
+	witness_release(&cur);
+	return r == TRI_TRUE;
+}
+
 static int eval_count(const struct pred *p, const struct path_matches *m, const char *base, struct eval_ctx *ec,
 		      struct witness *w)
 {
@@ -607,6 +619,20 @@ static int eval_count(const struct pred *p, const struct path_matches *m, const 
 	n = json_integer((json_int_t)count);
 	w->value = n;
 	rc = apply_op(p, n, &w->note);
+	/* A failed count says what it counted ("2: /bin/su, /usr/bin/wall"), the first few. */
+	if (rc == TRI_FALSE && count && !w->note.len) {
+		size_t shown = 0;
+
+		strbuf_addf(&w->note, "%zu:", count);
+		for (i = 0; i < m->n && shown < 10; i++) {
+			if (!m->v[i].value || (p->nkids && !counted_again(p, &m->v[i], ec)))
+				continue;
+			strbuf_addstr(&w->note, shown++ ? ", " : " ");
+			strbuf_addstr(&w->note, json_is_string(m->v[i].value) ? json_string_value(m->v[i].value) : m->v[i].where);
+		}
+		if (count > shown)
+			strbuf_addf(&w->note, " and %zu more", count - shown);
+	}
 	return rc;
 }
 

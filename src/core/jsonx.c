@@ -112,3 +112,51 @@ int jsonx_set_str(json_t *obj, const char *key, const char *s)
 		return err_set(ERR_NOMEM, "out of memory");
 	return 0;
 }
+
+/* Length of the UTF-8 sequence at s (at most n bytes), 0 when it is not valid. */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+	size_t len, k;
+	unsigned cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2, cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	if (n < len)
+		return 0;
+	for (k = 1; k < len; k++) {
+		if ((s[k] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[k] & 0x3f);
+	}
+	if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+		return 0;
+	return len;
+}
+
+/* A JSON string of s with every byte that is not part of valid UTF-8 replaced by '?'. */
+json_t *jsonx_string_lossy(const char *s)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), i = 0, k;
+	json_t *j = NULL;
+
+	while (i < n) {
+		k = utf8_seq(p + i, n - i);
+		if (strbuf_add(&sb, k ? (const char *)p + i : "?", k ? k : 1) < 0)
+			goto cleanup;
+		i += k ? k : 1;
+	}
+	j = json_stringn(sb.buf, sb.len);
+cleanup:
+	strbuf_release(&sb);
+	return j;
+}

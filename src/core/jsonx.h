@@ -38,4 +38,7 @@ json_t *jsonx_dig(const json_t *v, const char *dotted);
 /* Set obj[key] to a string; a NULL s sets nothing.  0 or ERR_NOMEM. */
 int jsonx_set_str(json_t *obj, const char *key, const char *s);
 
+/* A JSON string of s with every byte that is not part of valid UTF-8 replaced by '?' (names from images). */
+json_t *jsonx_string_lossy(const char *s);
+
 #endif

@@ -102,8 +102,25 @@ void layer_result_release(struct layer_result *r)
 		free(r->opaques[i]);
 	free(r->opaques);
 	secret_list_release(&r->secrets);
+	for (i = 0; i < r->nspecials; i++)
+		free(r->specials[i].path);
+	free(r->specials);
 	free(r->paths);
 	memset(r, 0, sizeof(*r));
+}
+
+int layer_result_add_special(struct layer_result *r, const char *path, unsigned mode)
+{
+	int rc;
+
+	if (!(mode & 06000))
+		return 0;
+	if ((rc = PUSH(r->specials, r->nspecials, r->cap_specials)) < 0)
+		return rc;
+	if (!(r->specials[r->nspecials].path = strdup(path)))
+		return err_set(ERR_NOMEM, "out of memory");
+	r->specials[r->nspecials++].mode = mode & 07777;
+	return 0;
 }
 
 /* Symlinks worth keeping: the ones a package database or release file may be reached through. */
@@ -295,6 +312,8 @@ int analyze_on_entry(void *ctx, const struct layer_entry *e)
 	if ((rc = PUSH(r->paths, r->npaths, r->cap_paths)) < 0)
 		return rc;
 	r->paths[r->npaths++] = layer_path_hash(e->path);
+	if ((rc = layer_result_add_special(r, e->path, e->mode)) < 0)
+		return rc;
 	if (!(v->path = strdup(e->path)))
 		return err_set(ERR_NOMEM, "out of memory");
 	v->mode = e->mode;

@@ -5,7 +5,8 @@
  * by diff id and shared by every image that has the layer.  It keeps what
  * merging the layers into the final filesystem needs: the packages found
  * per source file, OS release files, whiteouts and opaque folders, the
- * symlinks on paths that matter, the secrets found, and a hash of every
+ * symlinks on paths that matter, the secrets found, the setuid and setgid
+ * files, and a hash of every
  * path written (to tell later whether a secret was deleted or overwritten).
  */
 #ifndef VETTER_ANALYZE_H
@@ -42,6 +43,12 @@ struct lr_link {
 	char *target;
 };
 
+/* A regular file with the setuid or setgid bit (CIS Docker 4.8). */
+struct lr_special {
+	char *path;
+	unsigned mode;       /* permission bits, 07777 */
+};
+
 struct layer_result {
 	char *diff_id;
 	struct lr_source *sources;
@@ -55,6 +62,8 @@ struct layer_result {
 	char **opaques;
 	size_t nopaques, cap_opaques;
 	struct secret_list secrets;
+	struct lr_special *specials;
+	size_t nspecials, cap_specials;
 	uint64_t *paths;     /* sorted FNV-1a hashes of every path written */
 	size_t npaths, cap_paths;
 	struct layer_stats stats;
@@ -71,6 +80,9 @@ int layer_analyze(struct layer_result *out, layer_read_fn read, void *src, const
 /* An unpacked root filesystem, walked without following symlinks and without leaving it. */
 int layer_analyze_dir(struct layer_result *out, const char *root, const struct analyze_opts *opt);
 void layer_result_release(struct layer_result *r);
+
+/* Record a setuid/setgid file (mode & 06000 != 0); other modes are ignored. */
+int layer_result_add_special(struct layer_result *r, const char *path, unsigned mode);
 
 /* Whether the layer wrote path (by hash). */
 int layer_result_wrote(const struct layer_result *r, const char *path);

@@ -195,8 +195,9 @@ static int enqueue(struct dir_walk *w, const char *rel, const struct stat *st)
 	struct layer_entry e = { rel, LAYER_FILE, st->st_size, (unsigned)(st->st_mode & 07777), NULL };
 	struct dir_job *j;
 
+	/* A wanted file's worker records its mode; the others are recorded here. */
 	if (!analyze_want(w->main.opt, &e))
-		return w->rc;
+		return w->rc < 0 ? w->rc : layer_result_add_special(w->main.r, rel, e.mode);
 	j = &w->fill.jobs[w->fill.n];
 	if (!(j->rel = strdup(rel)))
 		return err_set(ERR_NOMEM, "out of memory");
@@ -285,6 +286,7 @@ static int join_result(struct layer_result *out, struct layer_result *r)
 	MOVE(texts, ntexts, cap_texts);
 	MOVE(links, nlinks, cap_links);
 	MOVE(paths, npaths, cap_paths);
+	MOVE(specials, nspecials, cap_specials);
 #undef MOVE
 	for (i = 0; i < r->secrets.n; i++)
 		if ((rc = secret_list_add(&out->secrets, &r->secrets.v[i])) < 0)

@@ -19,11 +19,11 @@ static json_t *str_array(char **v, size_t n)
 json_t *layer_result_to_json(const struct layer_result *r)
 {
 	json_t *j = json_object(), *sources = json_array(), *texts = json_array(), *links = json_array(),
-	       *secrets = json_array(), *paths = json_array(), *pk, *s;
+	       *secrets = json_array(), *paths = json_array(), *specials = json_array(), *pk, *s;
 	size_t i, k;
 	char hex[17];
 
-	if (!j || !sources || !texts || !links || !secrets || !paths)
+	if (!j || !sources || !texts || !links || !secrets || !paths || !specials)
 		goto fail;
 	for (i = 0; i < r->nsources; i++) {
 		pk = json_array();
@@ -57,6 +57,8 @@ json_t *layer_result_to_json(const struct layer_result *r)
 		json_array_append_new(links, json_pack("[s, s]", r->links[i].path, r->links[i].target));
 	for (i = 0; i < r->secrets.n; i++)
 		json_array_append_new(secrets, secret_to_json(&r->secrets.v[i]));
+	for (i = 0; i < r->nspecials; i++)
+		json_array_append_new(specials, json_pack("[s, i]", r->specials[i].path, (int)r->specials[i].mode));
 	for (i = 0; i < r->npaths; i++) {
 		snprintf(hex, sizeof(hex), "%016llx", (unsigned long long)r->paths[i]);
 		json_array_append_new(paths, json_string(hex));
@@ -68,6 +70,7 @@ json_t *layer_result_to_json(const struct layer_result *r)
 	json_object_set_new(j, "opaques", str_array(r->opaques, r->nopaques));
 	json_object_set_new(j, "secrets", secrets);
 	json_object_set_new(j, "paths", paths);
+	json_object_set_new(j, "specials", specials);
 	json_object_set_new(j, "stats", json_pack("{s:I, s:I, s:I}", "entries", (json_int_t)r->stats.entries, "expanded",
 						  (json_int_t)r->stats.expanded, "compressed",
 						  (json_int_t)r->stats.compressed));
@@ -79,6 +82,7 @@ fail:
 	json_decref(links);
 	json_decref(secrets);
 	json_decref(paths);
+	json_decref(specials);
 	return NULL;
 }
 
@@ -164,6 +168,14 @@ int layer_result_from_json(struct layer_result *r, const json_t *j)
 	json_array_foreach(json_object_get(j, "opaques"), i, v)
 		if (!(r->opaques[i] = dupz(json_string_value(v))))
 			goto damaged;
+	json_array_foreach(json_object_get(j, "specials"), i, v) {
+		const char *path = json_string_value(json_array_get(v, 0));
+
+		if (!path || !json_is_integer(json_array_get(v, 1)))
+			goto damaged;
+		if ((rc = layer_result_add_special(r, path, (unsigned)json_integer_value(json_array_get(v, 1)))) < 0)
+			goto fail;
+	}
 	json_array_foreach(json_object_get(j, "paths"), i, v)
 		r->paths[i] = strtoull(json_string_value(v) ? json_string_value(v) : "0", NULL, 16);
 	json_array_foreach(json_object_get(j, "secrets"), i, v) {

@@ -10,7 +10,7 @@
 #include "core/log.h"
 
 /* Bump when what a layer result holds changes, so old cache entries are not used. */
-#define LAYER_CACHE_NS "layer-v1"
+#define LAYER_CACHE_NS "layer-v2" /* v2: setuid/setgid files */
 
 struct job {
 	struct image *img;
@@ -345,6 +345,9 @@ finish:
 	json_object_set_new(doc, "packages", json_integer((json_int_t)out->view.pkgs.n));
 	json_object_set_new(doc, "os_owned_language_packages", json_integer((json_int_t)out->view.os_owned));
 	json_object_set_new(doc, "secrets", json_integer((json_int_t)out->view.secrets.n));
+	/* Absent when the layers were not all read: an unknown set is not an empty one. */
+	if (out->view.setuid_files)
+		json_object_set(doc, "setuid_files", out->view.setuid_files);
 	out->image = doc;
 	doc = NULL;
 cleanup:

@@ -213,6 +213,7 @@ void view_release(struct image_view *v)
 	secret_list_release(&v->secrets);
 	json_decref(v->sources);
 	json_decref(v->gaps);
+	json_decref(v->setuid_files);
 	memset(v, 0, sizeof(*v));
 }
 
@@ -275,6 +276,53 @@ static int merge_secrets(struct image_view *v, struct layer_result *layers, cons
 			}
 		}
 	}
+	return rc;
+}
+
+static int cmp_json_str(const void *a, const void *b)
+{
+	return strcmp(json_string_value(*(json_t *const *)a), json_string_value(*(json_t *const *)b));
+}
+
+/* The setuid/setgid files still in the final filesystem: a later layer's delete or rewrite decides. */
+static int merge_specials(struct image_view *v, struct layer_result *layers, size_t n)
+{
+	struct strbuf path = STRBUF_INIT;
+	json_t **found = NULL;
+	size_t i, k, j, nfound = 0, total = 0;
+	int rc = 0;
+
+	for (i = 0; i < n; i++)
+		total += layers[i].nspecials;
+	if (total && !(found = calloc(total, sizeof(*found))))
+		return err_set(ERR_NOMEM, "out of memory");
+	for (i = 0; i < n && rc == 0; i++) {
+		for (k = 0; k < layers[i].nspecials && rc == 0; k++) {
+			const char *p = layers[i].specials[k].path;
+			int hidden = 0;
+
+			for (j = i + 1; j < n && !hidden; j++)
+				hidden = hidden_by(&layers[j], p, 1);
+			if (hidden)
+				continue;
+			strbuf_reset(&path);
+			strbuf_addf(&path, "/%s", p);
+			/* Paths from a tar are bytes: a name that is not UTF-8 is kept, with '?' for the bad bytes. */
+			if (!(found[nfound] = jsonx_string_lossy(path.buf)))
+				rc = err_set(ERR_NOMEM, "out of memory");
+			else
+				nfound++;
+		}
+	}
+	if (nfound > 1)
+		qsort(found, nfound, sizeof(*found), cmp_json_str);
+	for (i = 0; i < nfound; i++) {
+		if (rc == 0 && (i == 0 || strcmp(json_string_value(found[i]), json_string_value(found[i - 1]))))
+			rc = json_array_append(v->setuid_files, found[i]) < 0 ? err_set(ERR_NOMEM, "out of memory") : 0;
+		json_decref(found[i]);
+	}
+	free(found);
+	strbuf_release(&path);
 	return rc;
 }
 
@@ -354,10 +402,12 @@ int view_merge(struct image_view *out, struct layer_result *layers, const char *
 	memset(out, 0, sizeof(*out));
 	out->sources = json_array();
 	out->gaps = json_array();
-	if (!out->sources || !out->gaps)
+	out->setuid_files = json_array();
+	if (!out->sources || !out->gaps || !out->setuid_files)
 		return err_set(ERR_NOMEM, "out of memory");
 	if ((rc = merge_sources(out, layers, ids, n)) < 0 || (rc = drop_os_owned(out, layers, n)) < 0 ||
-	    (rc = merge_secrets(out, layers, ids, n)) < 0 || (rc = detect_os(out, layers, n)) < 0) {
+	    (rc = merge_secrets(out, layers, ids, n)) < 0 || (rc = merge_specials(out, layers, n)) < 0 ||
+	    (rc = detect_os(out, layers, n)) < 0) {
 		view_release(out);
 		return rc;
 	}

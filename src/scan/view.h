@@ -24,6 +24,7 @@ struct image_view {
 	struct secret_list secrets; /* layer and removed set on each */
 	json_t *sources;            /* [{path, handler, layer, packages, evidence, error?}] */
 	json_t *gaps;               /* [{scope, reason}] */
+	json_t *setuid_files;       /* ["/usr/bin/passwd", ...]: setuid/setgid files in the final filesystem */
 	size_t os_owned;            /* language packages left out: their files belong to OS packages */
 };
 

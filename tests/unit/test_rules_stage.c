@@ -53,7 +53,10 @@ START_TEST(assess_judges_image_configurations)
 	size_t i, misconf = 0;
 
 	th_write(spec, "[{\"path\": \"etc/os-release\", \"content\": \"ID=alpine\\nVERSION_ID=3.18.4\\n\"},"
-		       " {\"path\": \"lib/apk/db/installed\", \"content\": \"P:musl\\nV:1.2.4-r1\\nA:x86_64\\no:musl\\n\\n\"}]");
+		       " {\"path\": \"lib/apk/db/installed\", \"content\": \"P:musl\\nV:1.2.4-r1\\nA:x86_64\\no:musl\\n\\n\"},"
+		       " {\"path\": \"bin/su\", \"content\": \"x\", \"mode\": 2541},"      /* 04755 */
+		       " {\"path\": \"usr/bin/wall\", \"content\": \"x\", \"mode\": 1517}," /* 02755 */
+		       " {\"path\": \"bin/ls\", \"content\": \"x\", \"mode\": 493}]");
 	run_ok(tar_argv);
 	run_ok(img_argv);
 	/* mkimage.sh splits its arguments at spaces; a build step with spaces goes straight to umoci. */
@@ -74,7 +77,7 @@ START_TEST(assess_judges_image_configurations)
 		     "    reason: Legacy SFTP.\n    owner: ops@example.com\n    expires: 2025-01-31\n");
 	th_vetter(&res, NULL, "run", eng, "--out", out, "--no-progress", NULL);
 	ck_assert_msg(res.status == 0 || res.status == 3, "status %d\n%s", res.status, res.err.buf);
-	ck_assert_msg(strstr(res.err.buf, "assess: 145 rules on 1 resources: 4 fail, 1 waived, 1 could not be evaluated, 4 pass; 1 expired waivers"),
+	ck_assert_msg(strstr(res.err.buf, "assess: 145 rules on 1 resources: 5 fail, 1 waived, 0 could not be evaluated, 4 pass; 1 expired waivers"),
 		      "%s", res.err.buf);
 	th_result_release(&res);
 	th_read(json, &text);
@@ -104,13 +107,16 @@ START_TEST(assess_judges_image_configurations)
 	f = finding(list, "misconfiguration", "WAIVER-EXPIRED");
 	ck_assert_str_eq(jsonx_strz(f, "company"), "target");
 	ck_assert_str_eq(jsonx_strz(json_object_get(f, "waiver"), "expires"), "2025-01-31");
-	f = finding(list, "gap", "compliance-not-evaluated");
-	ck_assert_str_eq(jsonx_strz(f, "reason"), "requires image.files (the modes and owners of every file in the image "
-						  "(setuid and setgid bits)): not collected");
-	ck_assert_str_eq(json_string_value(json_array_get(json_object_get(f, "rules"), 0)), "CIS-DOCKER-1.6-4.8");
+	/* The setuid and setgid files, from the layer's modes; the plain binary is not one. */
+	f = finding(list, "misconfiguration", "CIS-DOCKER-1.6-4.8");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_str_eq(jsonx_strz(f, "status"), "open");
+	ck_assert_int_eq(json_integer_value(json_object_get(f, "value")), 2);
+	ck_assert_str_eq(jsonx_strz(f, "message"), "2: /bin/su, /usr/bin/wall");
+	ck_assert_ptr_null(finding(list, "gap", "compliance-not-evaluated"));
 	json_array_foreach(list, i, f)
 		misconf += !strcmp(jsonx_strz(f, "kind"), "misconfiguration");
-	ck_assert_int_eq(misconf, 6); /* 4 failures, 1 waived, 1 expired waiver */
+	ck_assert_int_eq(misconf, 7); /* 5 failures, 1 waived, 1 expired waiver */
 	json_decref(doc);
 	th_vetter(&res, NULL, "evidence", eng, NULL);
 	th_assert_status(&res, 0);

@@ -8,6 +8,7 @@
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "core/jsonx.h"
 #include "core/util.h"
@@ -206,9 +207,11 @@ static void make_key(const char *dir, struct strbuf *pem)
 }
 
 /*
- * Layer 1: Alpine with two packages, a node module, a private key.
+ * Layer 1: Alpine with two packages, a node module, a private key, three
+ *          setuid/setgid binaries.
  * Layer 2: a new package database (one package), the node_modules folder made
- *          opaque with a new module in it, the key deleted.
+ *          opaque with a new module in it, the key deleted, one setuid binary
+ *          deleted and the setgid bit of another dropped.
  * Layer 3: a Python package.
  */
 static char *build_layered(const char *dir, struct strbuf *key)
@@ -227,6 +230,9 @@ static char *build_layered(const char *dir, struct strbuf *key)
 		    "P:busybox\\nV:1.36.1-r2\\nA:x86_64\\no:busybox\\n\\n\"},"
 		    " {\"path\": \"app/node_modules/left-pad/package.json\", \"content\": \"{\\\"name\\\": \\\"left-pad\\\", "
 		    "\\\"version\\\": \\\"1.3.0\\\"}\"},"
+		    " {\"path\": \"bin/su\", \"content\": \"x\", \"mode\": 2541},"
+		    " {\"path\": \"usr/bin/passwd\", \"content\": \"x\", \"mode\": 2541},"
+		    " {\"path\": \"usr/bin/chage\", \"content\": \"x\", \"mode\": 1517},"
 		    " {\"path\": \"root/.ssh/id_rsa\", \"from\": \"%s\"}]",
 		    keyfile);
 	mktar(dir, "l1.tar.gz", spec.buf);
@@ -235,6 +241,8 @@ static char *build_layered(const char *dir, struct strbuf *key)
 	      " {\"path\": \"app/node_modules/.wh..wh..opq\"},"
 	      " {\"path\": \"app/node_modules/lodash/package.json\", \"content\": \"{\\\"name\\\": \\\"lodash\\\", "
 	      "\\\"version\\\": \\\"4.17.20\\\"}\"},"
+	      " {\"path\": \"usr/bin/.wh.passwd\"},"
+	      " {\"path\": \"usr/bin/chage\", \"content\": \"x\", \"mode\": 493},"
 	      " {\"path\": \"root/.ssh/.wh.id_rsa\"}]");
 	mktar(dir, "l3.tar",
 	      "[{\"path\": \"usr/lib/python3.11/site-packages/requests-2.25.0.dist-info/METADATA\", \"content\": "
@@ -273,6 +281,9 @@ START_TEST(final_view_follows_whiteouts_and_keeps_deleted_secrets)
 	ck_assert_str_eq(jsonx_strz(s, "path"), "root/.ssh/id_rsa");
 	ck_assert_str_eq(jsonx_strz(s, "layer"), l1_diff);
 	ck_assert(jsonx_bool(s, "removed", 0));
+	/* Of the three setuid/setgid files, one was deleted and one lost its bit. */
+	ck_assert_uint_eq(json_array_size(json_object_get(doc, "setuid_files")), 1);
+	ck_assert_str_eq(json_string_value(json_array_get(json_object_get(doc, "setuid_files"), 0)), "/bin/su");
 	/* musl's version 1.2.4-r2 came with layer 2, not layer 1. */
 	json_array_foreach(json_object_get(doc, "packages"), i, p)
 		if (!strcmp(jsonx_strz(p, "name"), "musl"))
@@ -282,6 +293,51 @@ START_TEST(final_view_follows_whiteouts_and_keeps_deleted_secrets)
 	strbuf_release(&key), strbuf_release(&ref), strbuf_release(&pk);
 	th_rm_rf(dir);
 	free(dir), free(layout);
+}
+END_TEST
+
+/* dir: roots: setuid/setgid bits come from lstat, for files the readers want and for the rest. */
+START_TEST(dir_root_lists_setuid_files)
+{
+	char *dir = th_tmpdir(), *f;
+	struct strbuf ref = STRBUF_INIT;
+	struct th_result res;
+	json_t *doc = NULL;
+
+	f = pathf(dir, "etc");
+	ck_assert_int_eq(util_mkdirs(f, 0755), 0);
+	free(f);
+	f = pathf(dir, "lib/apk/db");
+	ck_assert_int_eq(util_mkdirs(f, 0755), 0);
+	free(f);
+	f = pathf(dir, "etc/os-release");
+	th_write(f, "ID=alpine\nVERSION_ID=3.18.4\n");
+	free(f);
+	f = pathf(dir, "lib/apk/db/installed");
+	th_write(f, "P:musl\nV:1.2.4-r1\nA:x86_64\n\n");
+	ck_assert_int_eq(chmod(f, 02755), 0);
+	free(f);
+	f = pathf(dir, "etc/su");
+	th_write(f, "x");
+	ck_assert_int_eq(chmod(f, 04711), 0);
+	free(f);
+	f = pathf(dir, "etc/plain");
+	th_write(f, "x");
+	ck_assert_int_eq(chmod(f, 0755), 0);
+	free(f);
+	strbuf_addf(&ref, "dir:%s", dir);
+	th_vetter(&res, NULL, "inventory", ref.buf, "--format", "json", NULL);
+	th_assert_status(&res, 0);
+	ck_assert_int_eq(jsonx_parse(res.out.buf, res.out.len, "inventory", &doc), 0);
+	ck_assert_uint_eq(json_array_size(json_object_get(doc, "setuid_files")), 2);
+	ck_assert_str_eq(json_string_value(json_array_get(json_object_get(doc, "setuid_files"), 0)), "/etc/su");
+	ck_assert_str_eq(json_string_value(json_array_get(json_object_get(doc, "setuid_files"), 1)),
+			 "/lib/apk/db/installed");
+	json_decref(doc);
+	th_result_release(&res);
+	strbuf_release(&ref);
+	th_rm_rf(dir);
+	free(dir);
 }
 END_TEST
 
@@ -483,6 +539,7 @@ Suite *scan_suite(void)
 		if (th_have_tool("engagement_scans_images", "skopeo"))
 			tcase_add_test(tc, engagement_scans_images_and_keeps_going);
 	}
+	tcase_add_test(tc, dir_root_lists_setuid_files);
 	suite_add_tcase(s, tc);
 	return s;
 }
