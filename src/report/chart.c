@@ -58,6 +58,9 @@ int chart_bars(struct pdf *p, float x, float y, float w, float h, const struct c
 			if (c->values[i] > max)
 				max = c->values[i];
 		max = nice_max(max);
+		/* Counts: quarters of the axis are whole numbers. */
+		if (!c->percent && max < 4)
+			max = 4;
 	}
 	/* Grid and axis labels at quarters. */
 	for (k = 0; k <= 4; k++) {

@@ -401,11 +401,43 @@ static int sub_heading(struct rctx *r, const char *text)
 	return pdf_paragraph(r->p, PDF_BOLD, 10.5f, pdf_get_accent(r->p), text, 0);
 }
 
-/* How much space the later blocks of the page keep for themselves. */
-#define RESERVE_FLAGS 150.0f
-#define RESERVE_CONDITIONS 70.0f
+/* A deal note's text ({text}) or a red flag's ({title, company, assets}). */
+static void item_text(struct rctx *r, const json_t *it, int flags, struct strbuf *line)
+{
+	strbuf_reset(line);
+	if (flags) {
+		long long a = rep_count(json_object_get(it, "assets"));
 
-static int top_risks(struct rctx *r)
+		strbuf_addf(line, "%s: %s (%lld asset%s).", rep_company_name(r, jsonx_str(it, "company")),
+			    jsonx_strz(it, "title"), a < 0 ? 0 : a, a == 1 ? "" : "s");
+	} else {
+		strbuf_addstr(line, jsonx_strz(it, "text"));
+	}
+}
+
+#define BULLET_LEADING (9 * 1.3f + 2)
+#define HEADING_SPACE 22.0f
+
+/*
+ * Space a list will want below its heading, so the blocks above it leave
+ * room: the list's bullets, but no more than a third of the page.
+ */
+static float list_height(struct rctx *r, const json_t *list, int flags)
+{
+	struct strbuf line = STRBUF_INIT;
+	const json_t *it;
+	float h = HEADING_SPACE + BULLET_LEADING, cap = pdf_page_height(r->p) / 3;
+	size_t i;
+
+	json_array_foreach(list, i, it) {
+		item_text(r, it, flags, &line);
+		h += (float)pdf_wrap_count(r->p, PDF_REGULAR, 9, line.buf, pdf_content_width(r->p) - 12) * 9 * 1.3f + 2;
+	}
+	strbuf_release(&line);
+	return h < cap ? h : cap;
+}
+
+static int top_risks(struct rctx *r, float reserve)
 {
 	struct issue_ref refs[512];
 	struct strbuf line = STRBUF_INIT;
@@ -429,9 +461,14 @@ static int top_risks(struct rctx *r)
 			    rep_company_name(r, refs[i].company), jsonx_strz(refs[i].issue, "title"), assets < 0 ? 0 : assets,
 			    assets == 1 ? " is" : "s are", rep_word(r, "priorities", jsonx_str(refs[i].issue, "priority"), "priority not set"),
 			    rep_level(jsonx_num(refs[i].issue, "likelihood", 0)), rep_level(jsonx_num(refs[i].issue, "impact", 0)));
-		if (bullet_fits(r, line.buf, pdf_bottom(r->p) + RESERVE_FLAGS, &rc))
+		if (bullet_fits(r, line.buf, pdf_bottom(r->p) + reserve, &rc))
 			break;
 		shown++;
+	}
+	if (rc == 0 && n && shown < (n < 5 ? (int)n : 5)) {
+		strbuf_reset(&line);
+		strbuf_addf(&line, "… %d more of the top five in the section 'Findings by domain'.", (n < 5 ? (int)n : 5) - shown);
+		rc = rep_note(r, line.buf);
 	}
 	if (!n)
 		rc = rep_note(r, report_text(r->tmpl, "risks_none"));
@@ -450,15 +487,7 @@ static int note_list(struct rctx *r, const json_t *list, int flags, float limit,
 	if (!n)
 		return rep_note(r, none);
 	json_array_foreach(list, i, it) {
-		strbuf_reset(&line);
-		if (flags) {
-			long long a = rep_count(json_object_get(it, "assets"));
-
-			strbuf_addf(&line, "%s: %s (%lld asset%s).", rep_company_name(r, jsonx_str(it, "company")),
-				    jsonx_strz(it, "title"), a < 0 ? 0 : a, a == 1 ? "" : "s");
-		} else {
-			strbuf_addstr(&line, jsonx_strz(it, "text"));
-		}
+		item_text(r, it, flags, &line);
 		if (bullet_fits(r, line.buf, limit, &rc) || rc < 0)
 			break;
 	}
@@ -494,10 +523,13 @@ static int executive_summary(struct rctx *r)
 			illustrative |= jsonx_bool(json_object_get(cs, "loss"), "illustrative", 0);
 		if (illustrative)
 			rep_note(r, report_text(r->tmpl, "money_illustrative"));
-		if ((rc = top_risks(r)) < 0)
+		float flags_h = list_height(r, json_object_get(deal, "red_flags"), 1);
+		float cond_h = list_height(r, json_object_get(deal, "conditions"), 0);
+
+		if ((rc = top_risks(r, flags_h + cond_h + 24)) < 0)
 			return rc;
 		if ((rc = sub_heading(r, "Red flags")) < 0 ||
-		    (rc = note_list(r, json_object_get(deal, "red_flags"), 1, pdf_bottom(r->p) + RESERVE_CONDITIONS,
+		    (rc = note_list(r, json_object_get(deal, "red_flags"), 1, pdf_bottom(r->p) + cond_h + 24,
 				    report_text(r->tmpl, "red_flags_none"))) < 0)
 			return rc;
 		if ((rc = sub_heading(r, "Candidate conditions")) < 0 ||
