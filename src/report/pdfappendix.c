@@ -7,7 +7,9 @@
 #include <string.h>
 
 #include "core/err.h"
+#include "core/finding.h"
 #include "core/jsonx.h"
+#include "core/util.h"
 #include "report_int.h"
 #include "template.h"
 
@@ -256,6 +258,7 @@ int rep_evidence(struct rctx *r)
 	const json_t *e;
 	const char *cells[5];
 	char seq[24], size[32], digest[40], buf[160];
+	const char *d;
 	size_t i, n = json_array_size(r->o->evidence);
 	int rc;
 
@@ -273,7 +276,8 @@ int rep_evidence(struct rctx *r)
 			return rc;
 		snprintf(seq, sizeof(seq), "%lld", jsonx_int(e, "seq", 0));
 		rep_int(size, sizeof(size), jsonx_int(e, "size", 0));
-		snprintf(digest, sizeof(digest), "%.23s…", jsonx_strz(e, "digest") + (strncmp(jsonx_strz(e, "digest"), "sha256:", 7) ? 0 : 7));
+		d = jsonx_strz(e, "digest");
+		snprintf(digest, sizeof(digest), "%.23s…", util_has_prefix(d, "sha256:") ? d + 7 : d);
 		cells[0] = seq;
 		cells[1] = jsonx_strz(e, "source");
 		cells[2] = jsonx_strz(e, "uri");
@@ -291,6 +295,7 @@ int rep_register(struct rctx *r)
 	static const char *const headers[] = { "Id", "Company", "Severity", "Finding", "Asset", "Status" };
 	static const float widths[] = { 2.1f, 1.2f, 0.9f, 3.1f, 2.3f, 0.9f };
 	struct pdf_table *t = NULL;
+	struct pdf_rgb tint;
 	const char *cells[6];
 	size_t i;
 	int rc;
@@ -308,7 +313,15 @@ int rep_register(struct rctx *r)
 		cells[3] = jsonx_strz(r->sorted[i], "title");
 		cells[4] = jsonx_strz(json_object_get(r->sorted[i], "asset"), "name");
 		cells[5] = jsonx_strz(r->sorted[i], "status");
-		rc = pdf_table_row(t, cells, NULL);
+		/* Critical and high rows carry a light tint of their severity's colour. */
+		if (severity_rank(cells[2]) >= 4) {
+			struct pdf_rgb c = report_severity_colour(r->tmpl, cells[2]);
+
+			tint = (struct pdf_rgb){ 1 - (1 - c.r) * 0.12f, 1 - (1 - c.g) * 0.12f, 1 - (1 - c.b) * 0.12f };
+			rc = pdf_table_row(t, cells, &tint);
+		} else {
+			rc = pdf_table_row(t, cells, NULL);
+		}
 	}
 	pdf_table_end(t);
 	return rc;

@@ -97,7 +97,10 @@ void rep_money(char *buf, size_t n, const json_t *amount, const char *currency)
 		return;
 	}
 	rep_int(num, sizeof(num), (long long)floor(json_number_value(amount) + 0.5));
-	snprintf(buf, n, "%s %s", currency && *currency ? currency : "", num);
+	if (currency && *currency)
+		snprintf(buf, n, "%s %s", currency, num);
+	else
+		snprintf(buf, n, "%s", num);
 }
 
 long long rep_count(const json_t *v)
@@ -319,7 +322,7 @@ static int side_by_side(struct rctx *r)
 			case 6: rep_int(cellbuf[i], 128, r->gaps[i]); break;
 			case 7:
 				if (cs)
-					rep_int(cellbuf[i], 128, rep_count(json_object_get(cs, "red_flags")) < 0 ? 0 : rep_count(json_object_get(cs, "red_flags")));
+					rep_int(cellbuf[i], 128, (long long)json_array_size(json_object_get(cs, "red_flags")));
 				else
 					snprintf(cellbuf[i], 128, "—");
 				break;
@@ -335,7 +338,7 @@ static int side_by_side(struct rctx *r)
 				} else {
 					rep_money(a, sizeof(a), jsonx_dig(loss, row == 10 ? "before.p50" : "before.p90"), jsonx_str(loss, "currency"));
 					rep_money(b, sizeof(b), json_object_get(json_object_get(loss, "after"), pc), NULL);
-					snprintf(cellbuf[i], 128, "%s → %s", a, b + (b[0] == ' '));
+					snprintf(cellbuf[i], 128, "%s → %s", a, b);
 				}
 				break;
 			}

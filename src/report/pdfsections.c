@@ -197,7 +197,7 @@ int rep_fixes(struct rctx *r)
 			cells[1] = jsonx_strz(g, "type");
 			cells[2] = buf[0];
 			cells[3] = buf[1];
-			cells[4] = buf[2] + (buf[2][0] == ' ');
+			cells[4] = buf[2];
 			cells[5] = jsonx_strz(g, "priority");
 			cells[6] = jsonx_bool(g, "recommended", 0) ? "yes" : "no";
 			if ((rc = pdf_table_row(t, cells, shown++ % 2 ? &zebra : NULL)) < 0)

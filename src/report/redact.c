@@ -92,7 +92,8 @@ static void collect(struct red *rd, const json_t *v, int depth)
 		return;
 	kind = jsonx_str(v, "kind");
 	/* A finding on the company itself names the company, which the clean team knows. */
-	if (kind && strcmp(kind, "company") && (json_object_get(v, "key") || json_object_get(v, "cidr") || json_object_get(v, "namespace"))) {
+	if (kind && strcmp(kind, "company") &&
+	    (json_object_get(v, "key") || json_object_get(v, "cidr") || json_object_get(v, "namespace"))) {
 		collect_any(rd, json_object_get(v, "key"), kind);
 		collect_any(rd, json_object_get(v, "name"), kind);
 		collect_any(rd, json_object_get(v, "network"), "network");
