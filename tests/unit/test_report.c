@@ -299,6 +299,11 @@ START_TEST(run_writes_every_output)
 	th_result_release(&res);
 	ck_assert(th_exists(pdf));
 	ck_assert(!th_exists(clean));
+	/* Only the report again, for the clean team. */
+	th_vetter(&res, NULL, "run", eng, "--out", out, "--only", "report", "--redact", "clean-team", NULL);
+	th_assert_status(&res, 3);
+	th_result_release(&res);
+	check_pdf(json, clean, "--redacted", pdf);
 	th_rm_rf(dir);
 	free(dir), free(eng), free(out), free(json), free(pdf), free(clean), free(sarif), free(md), free(sbom_dir);
 }
