@@ -68,8 +68,9 @@ int main(int argc, char **argv)
 			goto fail;
 	}
 	t4 = now();
-	printf("findings=%zu load=%.3fs data-files=%.3fs pdf=%.3fs clean-team=%.3fs total=%.3fs\n",
-	       json_array_size(json_object_get(res, "findings")), t1 - t0, t2 - t1, t3 - t2, t4 - t3, t4 - t0);
+	printf("findings=%zu load=%.3fs data-files=%.3fs pdf=%.3fs clean-team=%.3fs total=%.3fs cpu=%.3fs\n",
+	       json_array_size(json_object_get(res, "findings")), t1 - t0, t2 - t1, t3 - t2, t4 - t3, t4 - t0,
+	       (double)clock() / CLOCKS_PER_SEC);
 	json_decref(res);
 	json_decref(tmpl);
 	json_decref(red);
