@@ -134,17 +134,34 @@ cleanup:
 	return rc;
 }
 
+int report_scrub(const json_t *results, json_t **out)
+{
+	struct strbuf text = STRBUF_INIT;
+	int rc;
+
+	*out = NULL;
+	strbuf_init(&text, (size_t)2 * 1024 * 1024 * 1024);
+	if ((rc = jsonx_dump_canonical(&text, results)) == 0 && log_scrub(&text) > 0)
+		rc = jsonx_parse(text.buf, text.len, "results", out);
+	strbuf_release(&text);
+	return rc;
+}
+
 int report_outputs(struct run_ctx *ctx, const json_t *results, const char *root)
 {
 	const char *paper = jsonx_str(json_object_get(ctx->eng->doc, "report"), "paper");
 	const char *redact = ctx->redact ? ctx->redact : jsonx_str(json_object_get(ctx->eng->doc, "report"), "redact");
 	struct strbuf path = STRBUF_INIT;
-	json_t *tmpl = NULL, *ev = NULL, *red = NULL, *red_ev = NULL;
+	json_t *tmpl = NULL, *ev = NULL, *red = NULL, *red_ev = NULL, *clean = NULL;
 	struct report_opts o = { PDF_A4, NULL, NULL, 0 };
 	int rc, nsbom = 0;
 
-	if ((rc = report_template_load(ctx->eng, &tmpl)) < 0 || (rc = report_evidence_rows(ctx->st, &ev)) < 0)
+	/* The files are scrubbed as they are written; the PDF and the SBOMs are made from a scrubbed copy. */
+	if ((rc = report_template_load(ctx->eng, &tmpl)) < 0 || (rc = report_evidence_rows(ctx->st, &ev)) < 0 ||
+	    (rc = report_scrub(results, &clean)) < 0)
 		goto cleanup;
+	if (clean)
+		results = clean;
 	o.paper = paper && !strcmp(paper, "Letter") ? PDF_LETTER : PDF_A4;
 	o.tmpl = tmpl;
 	o.evidence = ev;
@@ -181,6 +198,7 @@ cleanup:
 	json_decref(ev);
 	json_decref(red);
 	json_decref(red_ev);
+	json_decref(clean);
 	strbuf_release(&path);
 	return rc;
 }

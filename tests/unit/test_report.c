@@ -13,7 +13,9 @@
 #include "core/engagement.h"
 #include "core/err.h"
 #include "core/jsonx.h"
+#include "core/log.h"
 #include "core/util.h"
+#include "report/outputs.h"
 #include "report/stage.h"
 #include "report/template.h"
 #include "th.h"
@@ -216,6 +218,24 @@ START_TEST(redaction_replaces_names_everywhere)
 }
 END_TEST
 
+START_TEST(credentials_scrubbed_before_rendering)
+{
+	const char *doc = "{\"findings\": [{\"title\": \"login failed with token tok-9f8e7d6c5b4a\", \"id\": \"VF-1\"}]}";
+	json_t *in = NULL, *out = NULL;
+
+	ck_assert_int_eq(jsonx_parse(doc, strlen(doc), "doc", &in), 0);
+	ck_assert_int_eq(report_scrub(in, &out), 0);
+	ck_assert_ptr_null(out); /* nothing registered matches yet */
+	log_secret_add("tok-9f8e7d6c5b4a", strlen("tok-9f8e7d6c5b4a"));
+	ck_assert_int_eq(report_scrub(in, &out), 0);
+	ck_assert_ptr_nonnull(out);
+	ck_assert_str_eq(jsonx_strz(json_array_get(json_object_get(out, "findings"), 0), "title"),
+			 "login failed with token [REDACTED]");
+	json_decref(in);
+	json_decref(out);
+}
+END_TEST
+
 START_TEST(templates_from_the_engagement)
 {
 	char *dir = th_tmpdir(), *eng_path = path_in(dir, "engagement.yaml"), *tdir = path_in(dir, "brand/report");
@@ -330,6 +350,7 @@ Suite *report_suite(void)
 		tcase_add_test(tc, sarif_is_valid_and_complete);
 	tcase_add_test(tc, redaction_replaces_names_everywhere);
 	tcase_add_test(tc, templates_from_the_engagement);
+	tcase_add_test(tc, credentials_scrubbed_before_rendering);
 	if (have_poppler("run_writes_every_output") && th_have_data("run_writes_every_output", "schemas/cyclonedx-1.6"))
 		tcase_add_test(tc, run_writes_every_output);
 	suite_add_tcase(s, tc);
