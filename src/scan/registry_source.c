@@ -267,6 +267,18 @@ int registry_pool_get(struct registry_pool *p, const char *company, const char *
 	size_t i;
 	int rc;
 
+	/*
+	 * An image name comes from the target's own data (a pod spec, an
+	 * export): pulling from a host no source authorises would contact a
+	 * third party, or whatever internal address the name points at, on
+	 * the target's say-so.  The consultant adds a registry source instead.
+	 */
+	if (!src)
+		return err_set(ERR_DENIED,
+			       "%s: no registry source of the engagement covers this host, so its images are not pulled "
+			       "(add a source of type registry with host: %s and its authorization to scan them)",
+			       host, host);
+
 	/* Entries are per source (or per host without one): the company only picks the source. */
 	for (i = 0; i < p->n; i++) {
 		e = p->v[i];

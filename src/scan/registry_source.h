@@ -64,8 +64,9 @@ int registry_ecr_repositories(const struct engagement *eng, const struct source 
 
 /*
  * The scan stage's clients: one per host, made from the engagement's
- * registry source for that host (one of the image's company first), or
- * anonymous with TLS verified when no source names the host.
+ * registry source for that host (one of the image's company first).  A host
+ * no source names is refused (ERR_DENIED): image names come from the
+ * target's data and must not choose whom vetter contacts.
  */
 struct registry_pool;
 int registry_pool_new(struct registry_pool **out, const struct engagement *eng);

@@ -12,26 +12,12 @@
 #include "core/jsonx.h"
 #include "core/util.h"
 #include "th.h"
+#include "th_demo.h"
 
-/* A copy of samples/demo in a fresh folder; returns the folder. */
+/* A copy of the demo engagement as 'make demo' builds it, in a fresh folder; returns the folder. */
 static char *copy_demo(void)
 {
-	char *dir = th_tmpdir(), *src = th_repo_path("samples/demo");
-	struct strbuf dst = STRBUF_INIT;
-	struct th_result res;
-	const char *argv[] = { "cp", "-R", src, NULL, NULL };
-
-	strbuf_addf(&dst, "%s/demo", dir);
-	argv[3] = dst.buf;
-	th_run(&res, argv, NULL, NULL, NULL);
-	th_assert_status(&res, 0);
-	th_result_release(&res);
-	/* A state folder copied from a developer's own run would skip stages. */
-	strbuf_addstr(&dst, "/engagement.vetter");
-	th_rm_rf(dst.buf);
-	free(src);
-	strbuf_release(&dst);
-	return dir;
+	return th_demo_copy();
 }
 
 static char *path_in(const char *dir, const char *rel)
@@ -381,19 +367,25 @@ END_TEST
 Suite *cli_suite(void)
 {
 	Suite *s = suite_create("cli");
-	TCase *tc = tcase_create("cli");
+	TCase *tc = tcase_create("cli"), *demo = tcase_create("cli-demo");
 
 	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, demo_runs_end_to_end);
-	tcase_add_test(tc, fail_on_trips);
 	tcase_add_test(tc, bad_engagements_are_refused_before_anything_is_written);
 	tcase_add_test(tc, missing_file_and_unwritable_output);
 	tcase_add_test(tc, help_and_version);
-	tcase_add_loop_test(tc, killed_runs_resume_to_the_same_result, 0,
-			    (int)(sizeof(kill_points) / sizeof(kill_points[0])));
-	tcase_add_test(tc, canary_credentials_never_written);
-	tcase_add_test(tc, evidence_verify_and_purge);
-	tcase_add_test(tc, only_and_from_rerun_stages);
 	suite_add_tcase(s, tc);
+	/* The runs over the demo engagement need it built (container images: umoci, rpm, go...). */
+	tcase_set_timeout(demo, 120);
+	if (th_demo_have_tools("cli demo runs")) {
+		tcase_add_unchecked_fixture(demo, th_demo_build, NULL);
+		tcase_add_test(demo, demo_runs_end_to_end);
+		tcase_add_test(demo, fail_on_trips);
+		tcase_add_loop_test(demo, killed_runs_resume_to_the_same_result, 0,
+				    (int)(sizeof(kill_points) / sizeof(kill_points[0])));
+		tcase_add_test(demo, canary_credentials_never_written);
+		tcase_add_test(demo, evidence_verify_and_purge);
+		tcase_add_test(demo, only_and_from_rerun_stages);
+	}
+	suite_add_tcase(s, demo);
 	return s;
 }

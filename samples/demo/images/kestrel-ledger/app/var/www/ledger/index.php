@@ -1,0 +1,3 @@
+<?php
+// Kestrel ledger back office (legacy, PHP 8.2)
+require __DIR__ . "/../app/bootstrap.php";
