@@ -193,6 +193,22 @@ static int word(const struct red *rd, struct strbuf *out, const char *s, size_t 
 		m--;
 	if (m < n && (label = lookup(rd, s, m, tmp)))
 		return strbuf_addf(out, "%s%.*s", label, (int)(n - m), s + m);
+	/* A token that is no name itself may hold names between separators (image references, paths). */
+	if (strcspn(s, "/:@=") < n) {
+		size_t i = 0, j;
+		int rc = 0;
+
+		while (i < n && rc == 0) {
+			for (j = i; j < n && !strchr("/:@=", s[j]); j++)
+				;
+			if (j > i && j - i < n)
+				rc = word(rd, out, s + i, j - i, tmp);
+			if (rc == 0 && j < n)
+				rc = strbuf_addch(out, s[j]);
+			i = j + 1;
+		}
+		return rc;
+	}
 	if (m == 12 && all_digits(s, m))
 		return strbuf_addf(out, "[account id]%.*s", (int)(n - m), s + m);
 	if (is_ipv4(s, m))

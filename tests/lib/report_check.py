@@ -312,7 +312,16 @@ def main():
         red = squash("".join(raw))
         full = squash("".join(pages_text(redacted_full, layout=False)))
         check(any(squash(s) in full for s in secret), "the full report shows none of the names (check is void)")
-        leaked = sorted(s for s in secret if squash(s) in red)
+        rawred = "\n".join(raw)
+
+        def leaks(s):
+            # Keys, hosts and paths are looked for even across line breaks; a plain word (a namespace
+            # called "checkout") only as a whole word, not inside another name that merely contains it.
+            if re.search(r"[./:@0-9]", s):
+                return squash(s) in red
+            return re.search(r"(?<![\w.-])" + re.escape(s) + r"(?![\w-])", rawred) is not None
+
+        leaked = sorted(s for s in secret if leaks(s))
         check(not leaked, f"the clean-team report shows {len(leaked)} hidden names, e.g. {leaked[:3]}")
         check("clean-team edition" in raw[1], "the clean-team report does not say it is one")
 
