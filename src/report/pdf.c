@@ -32,6 +32,7 @@ struct pdf {
 	char header[256], footer[256];
 	int failed;
 	char errmsg[256];
+	struct pdf_rgb accent;
 };
 
 struct pdf_table {
@@ -109,6 +110,7 @@ int pdf_new(struct pdf **out, const char *font_dir, enum pdf_paper paper)
 	if (!p)
 		return err_set(ERR_NOMEM, "out of memory");
 	p->paper = paper;
+	p->accent = pdf_accent;
 	p->doc = HPDF_New(on_error, p);
 	if (!p->doc) {
 		free(p);
@@ -215,7 +217,7 @@ int pdf_new_page(struct pdf *p, int bare)
 
 int pdf_need(struct pdf *p, float height)
 {
-	if (!p->page || p->y - height < PDF_MARGIN + PDF_FOOTER - 20)
+	if (!p->page || p->y - height < pdf_bottom(p))
 		return pdf_new_page(p, 0);
 	return 0;
 }
@@ -414,7 +416,7 @@ int pdf_heading(struct pdf *p, const char *text, int level)
 	pdf_skip(p, level == 0 ? 6 : 8);
 	if ((rc = pdf_bookmark(p, text, level)) < 0)
 		return rc;
-	if ((rc = pdf_paragraph(p, PDF_BOLD, size, pdf_accent, text, 0)) < 0)
+	if ((rc = pdf_paragraph(p, PDF_BOLD, size, p->accent, text, 0)) < 0)
 		return rc;
 	pdf_skip(p, 4);
 	return 0;
@@ -426,6 +428,40 @@ int pdf_rect(struct pdf *p, float x, float y, float w, float h, struct pdf_rgb f
 	HPDF_Page_Rectangle(p->page, x, y, w, h);
 	HPDF_Page_Fill(p->page);
 	return check(p);
+}
+
+int pdf_rect_stroke(struct pdf *p, float x, float y, float w, float h, float width, struct pdf_rgb color)
+{
+	HPDF_Page_SetRGBStroke(p->page, color.r, color.g, color.b);
+	HPDF_Page_SetLineWidth(p->page, width);
+	HPDF_Page_Rectangle(p->page, x, y, w, h);
+	HPDF_Page_Stroke(p->page);
+	return check(p);
+}
+
+void pdf_set_accent(struct pdf *p, struct pdf_rgb c) { p->accent = c; }
+struct pdf_rgb pdf_get_accent(const struct pdf *p) { return p->accent; }
+
+int pdf_text_right(struct pdf *p, float right, float y, enum pdf_style style, float size, struct pdf_rgb color,
+		   const char *text)
+{
+	return pdf_text_at(p, right - pdf_text_width(p, style, size, text), y, style, size, color, text, 0);
+}
+
+int pdf_text_center(struct pdf *p, float cx, float y, enum pdf_style style, float size, struct pdf_rgb color,
+		    const char *text, float width)
+{
+	float w = pdf_text_width(p, style, size, text);
+
+	if (width > 0 && w > width)
+		w = width;
+	return pdf_text_at(p, cx - w / 2, y, style, size, color, text, width);
+}
+
+float pdf_bottom(const struct pdf *p)
+{
+	(void)p;
+	return PDF_MARGIN + PDF_FOOTER - 20;
 }
 
 int pdf_line(struct pdf *p, float x1, float y1, float x2, float y2, float width, struct pdf_rgb color)
@@ -505,19 +541,35 @@ void pdf_table_end(struct pdf_table *t)
 	free(t);
 }
 
+/*
+ * A row never splits across pages, so a cell keeps at most this many lines
+ * (the last one ends in an ellipsis): outside text of any length still fits
+ * on a page.
+ */
+#define CELL_MAX_LINES 30
+
 struct cell_ctx {
 	struct pdf *p;
 	enum pdf_style style;
 	float size, x, y, width;
 	struct pdf_rgb color;
+	int lines;
 };
 
 static int cell_line(void *vctx, const char *line)
 {
 	struct cell_ctx *c = vctx;
+	struct strbuf last = STRBUF_INIT;
 	int rc;
 
 	c->y -= c->size;
+	if (++c->lines == CELL_MAX_LINES) {
+		strbuf_addstr(&last, line);
+		strbuf_addstr(&last, " …");
+		rc = pdf_text_at(c->p, c->x, c->y, c->style, c->size, c->color, last.buf, c->width);
+		strbuf_release(&last);
+		return rc < 0 ? rc : 1; /* stops the wrap */
+	}
 	rc = pdf_text_at(c->p, c->x, c->y, c->style, c->size, c->color, line, c->width);
 	c->y -= c->size * (PDF_LEADING - 1);
 	return rc;
@@ -532,6 +584,8 @@ static float row_height(struct pdf_table *t, const char *const *cells, enum pdf_
 
 	for (i = 0; i < t->ncols; i++) {
 		lines = pdf_wrap_count(t->p, style, t->size, cells[i] ? cells[i] : "", t->widths[i] - 2 * CELL_PAD);
+		if (lines > CELL_MAX_LINES)
+			lines = CELL_MAX_LINES;
 		if (lines > most)
 			most = lines;
 	}
@@ -557,7 +611,10 @@ static int draw_row(struct pdf_table *t, const char *const *cells, enum pdf_styl
 		c.y = p->y - CELL_PAD;
 		c.width = t->widths[i] - 2 * CELL_PAD;
 		c.color = color;
+		c.lines = 0;
 		rc = wrap(p, style, t->size, cells[i] ? cells[i] : "", c.width, cell_line, &c);
+		if (rc > 0)
+			rc = 0;
 		x += t->widths[i];
 	}
 	p->y -= h;
@@ -569,7 +626,7 @@ static int draw_row(struct pdf_table *t, const char *const *cells, enum pdf_styl
 
 static int draw_header(struct pdf_table *t)
 {
-	return draw_row(t, (const char *const *)t->headers, PDF_BOLD, &pdf_accent, pdf_white);
+	return draw_row(t, (const char *const *)t->headers, PDF_BOLD, &t->p->accent, pdf_white);
 }
 
 int pdf_table_row(struct pdf_table *t, const char *const *cells, const struct pdf_rgb *fill)

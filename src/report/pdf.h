@@ -59,6 +59,17 @@ int pdf_wrap_count(struct pdf *p, enum pdf_style style, float size, const char *
 int pdf_heading(struct pdf *p, const char *text, int level);
 
 int pdf_rect(struct pdf *p, float x, float y, float w, float h, struct pdf_rgb fill);
+int pdf_rect_stroke(struct pdf *p, float x, float y, float w, float h, float width, struct pdf_rgb color);
+/* Right-aligned at right, or centred on cx (clipped to width when width > 0). */
+int pdf_text_right(struct pdf *p, float right, float y, enum pdf_style style, float size, struct pdf_rgb color,
+		   const char *text);
+int pdf_text_center(struct pdf *p, float cx, float y, enum pdf_style style, float size, struct pdf_rgb color,
+		    const char *text, float width);
+/* The lowest y content may reach (above the footer). */
+float pdf_bottom(const struct pdf *p);
+/* Heading and table-header colour (the template's accent). */
+void pdf_set_accent(struct pdf *p, struct pdf_rgb c);
+struct pdf_rgb pdf_get_accent(const struct pdf *p);
 int pdf_line(struct pdf *p, float x1, float y1, float x2, float y2, float width, struct pdf_rgb color);
 /* Place a PNG image (fit into w x h, keeping its aspect ratio). */
 int pdf_png(struct pdf *p, const char *path, float x, float y, float w, float h);

@@ -1,7 +1,9 @@
 /*
- * The board report.  This first layout has a cover, a summary per company,
- * the coverage appendix and the findings register; [report] grows it.
+ * The board report: cover, executive summary and the order of the sections;
+ * the helpers every part shares.  The sections themselves are in
+ * pdfcharts.c, pdfsections.c and pdfappendix.c.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,8 +12,8 @@
 #include "core/finding.h"
 #include "core/jsonx.h"
 #include "core/util.h"
-#include "pdf.h"
-#include "stage.h"
+#include "report_int.h"
+#include "template.h"
 
 #define DEFAULT_FONT_DIR "/usr/share/fonts/truetype/dejavu"
 
@@ -22,123 +24,528 @@ static const char *font_dir(void)
 	return d && *d ? d : DEFAULT_FONT_DIR;
 }
 
-static int cover(struct pdf *p, const json_t *res, const char *root)
+/* ---- helpers ---- */
+
+int rep_company_index(const struct rctx *r, const char *id)
 {
-	const json_t *eng = json_object_get(res, "engagement"), *co;
+	size_t i;
+
+	for (i = 0; id && i < r->ncompanies; i++)
+		if (!strcmp(jsonx_strz(r->company[i], "id"), id))
+			return (int)i;
+	return -1;
+}
+
+const char *rep_company_name(const struct rctx *r, const char *id)
+{
+	int i = rep_company_index(r, id);
+
+	return i < 0 ? (id ? id : "") : jsonx_strz(r->company[i], "name");
+}
+
+const json_t *rep_company_scores(const struct rctx *r, const char *id)
+{
+	const json_t *c;
+	size_t i;
+
+	json_array_foreach(json_object_get(r->scores, "companies"), i, c)
+		if (!strcmp(jsonx_strz(c, "company"), id ? id : ""))
+			return c;
+	return NULL;
+}
+
+struct pdf_rgb rep_company_colour(const struct rctx *r, size_t i)
+{
+	static const struct pdf_rgb extra[] = { { 0.4f, 0.3f, 0.6f }, { 0.2f, 0.55f, 0.5f }, { 0.6f, 0.5f, 0.2f } };
+	const char *role = i < r->ncompanies ? jsonx_strz(r->company[i], "role") : "";
+	size_t k, same = 0;
+
+	for (k = 0; k < i; k++)
+		if (!strcmp(jsonx_strz(r->company[k], "role"), role))
+			same++;
+	if (same)
+		return extra[(same - 1) % 3];
+	return !strcmp(role, "acquirer") ? report_colour(r->tmpl, "acquirer", (struct pdf_rgb){ 0.1f, 0.39f, 0.67f })
+					 : report_colour(r->tmpl, "target", (struct pdf_rgb){ 0.91f, 0.35f, 0.05f });
+}
+
+void rep_int(char *buf, size_t n, long long v)
+{
+	char digits[32];
+	size_t len, i, o = 0;
+	int neg = v < 0;
+
+	snprintf(digits, sizeof(digits), "%lld", neg ? -v : v);
+	len = strlen(digits);
+	if (neg && o + 1 < n)
+		buf[o++] = '-';
+	for (i = 0; i < len && o + 1 < n; i++) {
+		if (i && (len - i) % 3 == 0 && o + 1 < n)
+			buf[o++] = ',';
+		if (o + 1 < n)
+			buf[o++] = digits[i];
+	}
+	buf[o] = 0;
+}
+
+void rep_money(char *buf, size_t n, const json_t *amount, const char *currency)
+{
+	char num[40];
+
+	if (!json_is_number(amount)) {
+		snprintf(buf, n, "—");
+		return;
+	}
+	rep_int(num, sizeof(num), (long long)floor(json_number_value(amount) + 0.5));
+	if (currency && *currency)
+		snprintf(buf, n, "%s %s", currency, num);
+	else
+		snprintf(buf, n, "%s", num);
+}
+
+long long rep_count(const json_t *v)
+{
+	if (json_is_array(v))
+		return (long long)json_array_size(v);
+	if (json_is_integer(v))
+		return json_integer_value(v);
+	if (json_is_real(v))
+		return (long long)json_real_value(v);
+	return -1;
+}
+
+int rep_level(double x)
+{
+	return x <= 0.2 ? 1 : x <= 0.4 ? 2 : x <= 0.6 ? 3 : x <= 0.8 ? 4 : 5;
+}
+
+void rep_rating(char *buf, size_t n, const json_t *rating)
+{
+	const char *status = jsonx_str(rating, "status");
+
+	if (!rating)
+		snprintf(buf, n, "not rated");
+	else if (status && !strcmp(status, "rated") && json_is_number(json_object_get(rating, "score")))
+		snprintf(buf, n, "%lld (%s)", (long long)jsonx_num(rating, "score", 0), jsonx_strz(rating, "grade"));
+	else if (status && !strcmp(status, "insufficient-evidence"))
+		snprintf(buf, n, "insufficient evidence");
+	else
+		snprintf(buf, n, "not rated");
+}
+
+void rep_percent(char *buf, size_t n, const json_t *ratio)
+{
+	if (!json_is_number(ratio))
+		snprintf(buf, n, "—");
+	else
+		snprintf(buf, n, "%.1f%%", floor(json_number_value(ratio) * 1000 + 0.5) / 10);
+}
+
+int rep_para(struct rctx *r, const char *text)
+{
+	int rc = pdf_paragraph(r->p, PDF_REGULAR, 9.5f, pdf_black, text, 0);
+
+	pdf_skip(r->p, 4);
+	return rc;
+}
+
+int rep_note(struct rctx *r, const char *text)
+{
+	int rc = pdf_paragraph(r->p, PDF_REGULAR, 9.5f, pdf_grey, text, 0);
+
+	pdf_skip(r->p, 4);
+	return rc;
+}
+
+int rep_section(struct rctx *r, const char *title)
+{
+	int rc;
+
+	if ((rc = pdf_new_page(r->p, 0)) < 0)
+		return rc;
+	return pdf_heading(r->p, title, 0);
+}
+
+int rep_appendix(struct rctx *r, const char *title)
+{
+	char buf[160];
+
+	snprintf(buf, sizeof(buf), "Appendix %c — %s", r->appendix++, title);
+	return rep_section(r, buf);
+}
+
+const char *rep_word(const struct rctx *r, const char *group, const char *key, const char *fallback)
+{
+	const char *s = jsonx_str(json_object_get(r->tmpl, group), key ? key : "");
+
+	return s && *s ? s : fallback;
+}
+
+/* ---- cover ---- */
+
+static int cover(struct rctx *r, const char *root)
+{
+	const json_t *eng = json_object_get(r->res, "engagement");
+	struct pdf *p = r->p;
 	struct strbuf line = STRBUF_INIT;
-	float w = pdf_page_width(p), m = pdf_margin(p);
+	float w = pdf_page_width(p), h = pdf_page_height(p), m = pdf_margin(p);
+	const char *logo = jsonx_str(r->tmpl, "logo_path");
 	size_t i;
 	int rc;
 
 	if ((rc = pdf_new_page(p, 1)) < 0)
 		return rc;
-	pdf_rect(p, 0, pdf_page_height(p) - 230, w, 230, pdf_accent);
-	pdf_text_at(p, m, pdf_page_height(p) - 70, PDF_BOLD, 10, pdf_white, jsonx_strz(eng, "marking"), w - 2 * m);
-	pdf_text_at(p, m, pdf_page_height(p) - 140, PDF_BOLD, 26, pdf_white, jsonx_strz(eng, "name"), w - 2 * m);
-	pdf_text_at(p, m, pdf_page_height(p) - 170, PDF_REGULAR, 13, pdf_white, "Cyber-risk due diligence", w - 2 * m);
-	pdf_set_cursor(p, pdf_page_height(p) - 280);
+	pdf_rect(p, 0, h - 250, w, 250, pdf_get_accent(p));
+	pdf_text_at(p, m, h - 60, PDF_BOLD, 11, pdf_white, jsonx_strz(eng, "marking"), w - 2 * m);
+	if (r->o->redacted)
+		pdf_text_at(p, m, h - 78, PDF_BOLD, 11, pdf_white, "CLEAN-TEAM EDITION", w - 2 * m);
+	pdf_text_at(p, m, h - 150, PDF_BOLD, 26, pdf_white, jsonx_strz(eng, "name"), w - 2 * m);
+	pdf_text_at(p, m, h - 180, PDF_REGULAR, 14, pdf_white,
+		    jsonx_str(r->tmpl, "title") ? jsonx_str(r->tmpl, "title") : "Cyber-risk due diligence", w - 2 * m);
+	pdf_set_cursor(p, h - 300);
 	strbuf_addf(&line, "Prepared for %s", jsonx_strz(eng, "client"));
 	pdf_paragraph(p, PDF_REGULAR, 12, pdf_black, line.buf, 0);
 	strbuf_reset(&line);
 	strbuf_addf(&line, "Assessment as of %s", jsonx_strz(eng, "as_of"));
 	pdf_paragraph(p, PDF_REGULAR, 12, pdf_black, line.buf, 0);
 	pdf_skip(p, 16);
-	json_array_foreach(json_object_get(res, "companies"), i, co) {
+	for (i = 0; i < r->ncompanies; i++) {
 		strbuf_reset(&line);
-		strbuf_addf(&line, "%s: %s", strcmp(jsonx_strz(co, "role"), "acquirer") ? "Target" : "Acquirer",
-			    jsonx_strz(co, "name"));
+		strbuf_addf(&line, "%s: %s", strcmp(jsonx_strz(r->company[i], "role"), "acquirer") ? "Target" : "Acquirer",
+			    jsonx_strz(r->company[i], "name"));
 		pdf_paragraph(p, PDF_BOLD, 12, pdf_black, line.buf, 0);
 	}
-	pdf_set_cursor(p, 110);
+	pdf_skip(p, 20);
+	strbuf_reset(&line);
+	strbuf_addf(&line, "Prepared by %s%s%s", jsonx_strz(r->tmpl, "firm"),
+		    *jsonx_strz(r->tmpl, "author") ? " — " : "", jsonx_strz(r->tmpl, "author"));
+	pdf_paragraph(p, PDF_REGULAR, 11, pdf_black, line.buf, 0);
+	if (r->o->redacted) {
+		pdf_skip(p, 10);
+		pdf_paragraph(p, PDF_REGULAR, 10, pdf_grey, report_text(r->tmpl, "redacted_note"), 0);
+	}
+	if (logo && (rc = pdf_png(p, logo, w - m - 150, 150, 150, 50)) < 0)
+		goto cleanup;
+	pdf_set_cursor(p, 120);
 	pdf_paragraph(p, PDF_REGULAR, 8, pdf_grey, "Evidence manifest root digest (SHA-256):", 0);
-	rc = pdf_paragraph(p, PDF_MONO, 8, pdf_grey, root && *root ? root : "(no evidence recorded)", 0);
+	pdf_paragraph(p, PDF_MONO, 8, pdf_grey, root && *root ? root : "(no evidence recorded)", 0);
+	pdf_skip(p, 6);
+	rc = pdf_paragraph(p, PDF_REGULAR, 7.5f, pdf_grey, report_text(r->tmpl, "disclaimer"), 0);
+cleanup:
 	strbuf_release(&line);
 	return rc;
 }
 
-static int summary(struct pdf *p, const json_t *res)
-{
-	static const char *const headers[] = { "Company", "Critical", "High", "Medium", "Low", "Info", "Unknown",
-					       "Coverage gaps" };
-	static const float widths[] = { 3, 1, 1, 1, 1, 1, 1, 1.4f };
-	struct pdf_table *t = NULL;
-	char nums[8][24];
-	const char *cells[8];
-	json_t *co, *sum, *sev;
-	size_t i;
-	int k, rc;
+/* ---- executive summary ---- */
 
-	if ((rc = pdf_new_page(p, 0)) < 0 || (rc = pdf_heading(p, "Summary", 0)) < 0)
-		return rc;
-	pdf_paragraph(p, PDF_REGULAR, 10, pdf_black,
-		      "Open findings by severity for each company. Coverage gaps are what vetter could not see or could "
-		      "not assess; no finding in an area with a gap means no evidence, not no risk.",
-		      0);
-	pdf_skip(p, 8);
-	if ((rc = pdf_table_begin(p, &t, 8, headers, widths, 9)) < 0)
-		return rc;
-	json_array_foreach(json_object_get(res, "companies"), i, co) {
-		sum = json_object_get(co, "summary");
-		sev = json_object_get(sum, "open_by_severity");
-		cells[0] = jsonx_strz(co, "name");
-		for (k = 0; k < 6; k++) {
-			snprintf(nums[k], sizeof(nums[k]), "%lld", jsonx_int(sev, severity_names[5 - k], 0));
-			cells[k + 1] = nums[k];
+static const json_t *rating_of(const struct rctx *r, size_t i)
+{
+	return json_object_get(rep_company_scores(r, jsonx_strz(r->company[i], "id")), "rating");
+}
+
+/* The grade badges above the side-by-side table. */
+static int badges(struct rctx *r)
+{
+	struct pdf *p = r->p;
+	float m = pdf_margin(p), cw = pdf_content_width(p), bw, y = pdf_cursor(p) - 56;
+	char big[32], small[64];
+	size_t i, n = r->ncompanies;
+	const json_t *rt;
+
+	bw = (cw - 10 * (float)(n - 1)) / (float)n;
+	for (i = 0; i < n; i++) {
+		float x = m + (float)i * (bw + 10);
+
+		rt = rating_of(r, i);
+		pdf_rect(p, x, y, bw, 52, rep_company_colour(r, i));
+		pdf_text_at(p, x + 8, y + 36, PDF_BOLD, 10, pdf_white, jsonx_strz(r->company[i], "name"), bw - 16);
+		if (rt && !strcmp(jsonx_strz(rt, "status"), "rated")) {
+			snprintf(big, sizeof(big), "%s", jsonx_strz(rt, "grade"));
+			snprintf(small, sizeof(small), "%lld / 100", (long long)jsonx_num(rt, "score", 0));
+		} else {
+			snprintf(big, sizeof(big), "%s", rt ? "—" : "");
+			snprintf(small, sizeof(small), "%s", rt ? "insufficient evidence" : "not rated");
 		}
-		snprintf(nums[6], sizeof(nums[6]), "%lld", jsonx_int(sum, "gaps", 0));
-		cells[7] = nums[6];
-		if ((rc = pdf_table_row(t, cells, NULL)) < 0)
-			break;
+		pdf_text_at(p, x + 8, y + 9, PDF_BOLD, 22, pdf_white, big, 40);
+		pdf_text_at(p, x + 44, y + 14, PDF_REGULAR, 10, pdf_white, small, bw - 52);
+	}
+	pdf_set_cursor(p, y - 8);
+	return 0;
+}
+
+static int side_by_side(struct rctx *r)
+{
+	static const char *const sev_label[] = { "Open: critical", "Open: high", "Open: medium", "Open: low" };
+	const char *headers[REP_MAX_COMPANIES + 1];
+	char cellbuf[REP_MAX_COMPANIES][128];
+	const char *cells[REP_MAX_COMPANIES + 1];
+	float widths[REP_MAX_COMPANIES + 1];
+	struct pdf_table *t = NULL;
+	const json_t *cs, *rem, *loss;
+	size_t i, row;
+	int rc, k;
+
+	headers[0] = "";
+	widths[0] = 2.2f;
+	for (i = 0; i < r->ncompanies; i++) {
+		headers[i + 1] = jsonx_strz(r->company[i], "name");
+		widths[i + 1] = 2;
+	}
+	if ((rc = pdf_table_begin(r->p, &t, r->ncompanies + 1, headers, widths, 8.5f)) < 0)
+		return rc;
+	for (row = 0; row < 13 && rc == 0; row++) {
+		static const char *const labels[] = { "Rating", "Coverage", "", "", "", "", "Coverage gaps", "Red flags",
+						      "Remediation, all fixes", "Remediation, recommended",
+						      "Annual loss P50, before → after", "Annual loss P90, before → after",
+						      "Role" };
+		cells[0] = row >= 2 && row <= 5 ? sev_label[row - 2] : labels[row];
+		for (i = 0; i < r->ncompanies; i++) {
+			char a[48], b[48];
+
+			cs = rep_company_scores(r, jsonx_strz(r->company[i], "id"));
+			rem = json_object_get(cs, "remediation");
+			loss = json_object_get(cs, "loss");
+			switch (row) {
+			case 0: rep_rating(cellbuf[i], 128, rating_of(r, i)); break;
+			case 1:
+				rep_percent(a, sizeof(a), jsonx_dig(cs, "coverage.ratio"));
+				rep_percent(b, sizeof(b), jsonx_dig(cs, "coverage.threshold"));
+				if (cs)
+					snprintf(cellbuf[i], 128, "%s (threshold %s)", a, b);
+				else
+					snprintf(cellbuf[i], 128, "—");
+				break;
+			case 2: case 3: case 4: case 5:
+				k = 5 - (int)(row - 2);
+				rep_int(cellbuf[i], 128, r->open_sev[i][k]);
+				break;
+			case 6: rep_int(cellbuf[i], 128, r->gaps[i]); break;
+			case 7:
+				if (cs)
+					rep_int(cellbuf[i], 128, (long long)json_array_size(json_object_get(cs, "red_flags")));
+				else
+					snprintf(cellbuf[i], 128, "—");
+				break;
+			case 8: rep_money(cellbuf[i], 128, json_object_get(rem, "cost"), jsonx_str(rem, "currency")); break;
+			case 9: rep_money(cellbuf[i], 128, json_object_get(rem, "recommended_cost"), jsonx_str(rem, "currency")); break;
+			case 10: case 11: {
+				const char *pc = row == 10 ? "p50" : "p90";
+
+				if (!cs) {
+					snprintf(cellbuf[i], 128, "—");
+				} else if (!json_is_object(json_object_get(loss, "before"))) {
+					snprintf(cellbuf[i], 128, "no scenario applies");
+				} else {
+					rep_money(a, sizeof(a), jsonx_dig(loss, row == 10 ? "before.p50" : "before.p90"), jsonx_str(loss, "currency"));
+					rep_money(b, sizeof(b), json_object_get(json_object_get(loss, "after"), pc), NULL);
+					snprintf(cellbuf[i], 128, "%s → %s", a, b);
+				}
+				break;
+			}
+			default: snprintf(cellbuf[i], 128, "%s", jsonx_strz(r->company[i], "role")); break;
+			}
+			cells[i + 1] = cellbuf[i];
+		}
+		rc = pdf_table_row(t, cells, row % 2 ? &(struct pdf_rgb){ 0.95f, 0.95f, 0.97f } : NULL);
 	}
 	pdf_table_end(t);
+	pdf_skip(r->p, 6);
 	return rc;
 }
 
-static int coverage(struct pdf *p, const json_t *res)
+struct issue_ref {
+	const json_t *issue;
+	const char *company;
+};
+
+static int priority_rank(const char *p)
 {
-	static const char *const headers[] = { "Source", "Company", "Type", "Status", "Authorisation / notes" };
-	static const float widths[] = { 2.2f, 1.2f, 1.2f, 1, 3.4f };
-	struct pdf_table *t = NULL;
-	struct strbuf note = STRBUF_INIT;
-	json_t *s, *auth;
-	const char *cells[5];
+	static const char *const order[] = { "defer", "scheduled", "out-of-cycle", "immediate" };
+	int i;
+
+	for (i = 0; i < 4; i++)
+		if (p && !strcmp(p, order[i]))
+			return i;
+	return -1;
+}
+
+static int cmp_issue(const void *a, const void *b)
+{
+	const struct issue_ref *x = a, *y = b;
+	int pa = priority_rank(jsonx_str(x->issue, "priority")), pb = priority_rank(jsonx_str(y->issue, "priority"));
+	double ra = jsonx_num(x->issue, "risk", 0), rb = jsonx_num(y->issue, "risk", 0);
+	int c;
+
+	if (pa != pb)
+		return pb - pa;
+	if (ra != rb)
+		return ra < rb ? 1 : -1;
+	if ((c = strcmp(x->company, y->company)))
+		return c;
+	return strcmp(jsonx_strz(x->issue, "id"), jsonx_strz(y->issue, "id"));
+}
+
+/* Write text as a bullet if it fits above limit; returns 1 when it did not fit. */
+static int bullet_fits(struct rctx *r, const char *text, float limit, int *rc)
+{
+	float h = (float)pdf_wrap_count(r->p, PDF_REGULAR, 9, text, pdf_content_width(r->p) - 12) * 9 * 1.3f;
+
+	if (pdf_cursor(r->p) - h < limit)
+		return 1;
+	pdf_text_at(r->p, pdf_margin(r->p) + 2, pdf_cursor(r->p) - 9, PDF_REGULAR, 9, pdf_get_accent(r->p), "•", 0);
+	*rc = pdf_paragraph(r->p, PDF_REGULAR, 9, pdf_black, text, 12);
+	pdf_skip(r->p, 2);
+	return 0;
+}
+
+static int sub_heading(struct rctx *r, const char *text)
+{
+	pdf_skip(r->p, 4);
+	return pdf_paragraph(r->p, PDF_BOLD, 10.5f, pdf_get_accent(r->p), text, 0);
+}
+
+/* A deal note's text ({text}) or a red flag's ({title, company, assets}). */
+static void item_text(struct rctx *r, const json_t *it, int flags, struct strbuf *line)
+{
+	strbuf_reset(line);
+	if (flags) {
+		long long a = rep_count(json_object_get(it, "assets"));
+
+		strbuf_addf(line, "%s: %s (%lld asset%s).", rep_company_name(r, jsonx_str(it, "company")),
+			    jsonx_strz(it, "title"), a < 0 ? 0 : a, a == 1 ? "" : "s");
+	} else {
+		strbuf_addstr(line, jsonx_strz(it, "text"));
+	}
+}
+
+#define BULLET_LEADING (9 * 1.3f + 2)
+#define HEADING_SPACE 22.0f
+
+/*
+ * Space a list will want below its heading, so the blocks above it leave
+ * room: the list's bullets, but no more than a third of the page.
+ */
+static float list_height(struct rctx *r, const json_t *list, int flags)
+{
+	struct strbuf line = STRBUF_INIT;
+	const json_t *it;
+	float h = HEADING_SPACE + BULLET_LEADING, cap = pdf_page_height(r->p) / 3;
 	size_t i;
+
+	json_array_foreach(list, i, it) {
+		item_text(r, it, flags, &line);
+		h += (float)pdf_wrap_count(r->p, PDF_REGULAR, 9, line.buf, pdf_content_width(r->p) - 12) * 9 * 1.3f + 2;
+	}
+	strbuf_release(&line);
+	return h < cap ? h : cap;
+}
+
+static int top_risks(struct rctx *r, float reserve)
+{
+	struct issue_ref refs[512];
+	struct strbuf line = STRBUF_INIT;
+	const json_t *cs, *is;
+	size_t i, k, n = 0;
+	int rc = 0, shown = 0;
+
+	if ((rc = sub_heading(r, "Top five risks")) < 0)
+		return rc;
+	json_array_foreach(json_object_get(r->scores, "companies"), i, cs)
+		json_array_foreach(json_object_get(cs, "issues"), k, is)
+			if (n < sizeof(refs) / sizeof(refs[0]))
+				refs[n++] = (struct issue_ref){ is, jsonx_strz(cs, "company") };
+	qsort(refs, n, sizeof(refs[0]), cmp_issue);
+	for (i = 0; i < n && i < 5 && rc == 0; i++) {
+		long long assets = rep_count(json_object_get(refs[i].issue, "assets"));
+
+		strbuf_reset(&line);
+		strbuf_addf(&line, "%s — %s: %s. %lld asset%s affected; %s (likelihood %d/5, impact %d/5).",
+			    rep_word(r, "domains", jsonx_str(refs[i].issue, "domain"), rep_word(r, "domains", "unmapped", "Other")),
+			    rep_company_name(r, refs[i].company), jsonx_strz(refs[i].issue, "title"), assets < 0 ? 0 : assets,
+			    assets == 1 ? " is" : "s are", rep_word(r, "priorities", jsonx_str(refs[i].issue, "priority"), "priority not set"),
+			    rep_level(jsonx_num(refs[i].issue, "likelihood", 0)), rep_level(jsonx_num(refs[i].issue, "impact", 0)));
+		if (bullet_fits(r, line.buf, pdf_bottom(r->p) + reserve, &rc))
+			break;
+		shown++;
+	}
+	if (rc == 0 && n && shown < (n < 5 ? (int)n : 5)) {
+		strbuf_reset(&line);
+		strbuf_addf(&line, "… %d more of the top five in the section 'Findings by domain'.", (n < 5 ? (int)n : 5) - shown);
+		rc = rep_note(r, line.buf);
+	}
+	if (!n)
+		rc = rep_note(r, report_text(r->tmpl, "risks_none"));
+	strbuf_release(&line);
+	return rc;
+}
+
+/* A list of deal notes ({text} or red flags {title, company}) within limit, saying how many were left out. */
+static int note_list(struct rctx *r, const json_t *list, int flags, float limit, const char *none)
+{
+	struct strbuf line = STRBUF_INIT;
+	const json_t *it;
+	size_t i, n = json_array_size(list);
+	int rc = 0;
+
+	if (!n)
+		return rep_note(r, none);
+	json_array_foreach(list, i, it) {
+		item_text(r, it, flags, &line);
+		if (bullet_fits(r, line.buf, limit, &rc) || rc < 0)
+			break;
+	}
+	if (rc == 0 && i < n) {
+		strbuf_reset(&line);
+		strbuf_addf(&line, "… and %zu more in the detailed sections.", n - i);
+		rc = rep_note(r, line.buf);
+	}
+	strbuf_release(&line);
+	return rc;
+}
+
+static int executive_summary(struct rctx *r)
+{
+	const json_t *deal = json_object_get(r->scores, "deal");
 	int rc;
 
-	if ((rc = pdf_new_page(p, 0)) < 0 || (rc = pdf_heading(p, "Coverage", 0)) < 0)
+	if ((rc = rep_section(r, "Executive summary")) < 0)
 		return rc;
-	pdf_paragraph(p, PDF_REGULAR, 10, pdf_black,
-		      "Every source named in the engagement, whether it was collected, and for live sources who "
-		      "authorised the access.",
-		      0);
-	pdf_skip(p, 8);
-	if ((rc = pdf_table_begin(p, &t, 5, headers, widths, 8.5f)) < 0)
+	if (!r->scores)
+		rep_note(r, report_text(r->tmpl, "scores_missing"));
+	else
+		rep_note(r, report_text(r->tmpl, "summary_intro"));
+	badges(r);
+	if ((rc = side_by_side(r)) < 0)
 		return rc;
-	json_array_foreach(json_object_get(res, "sources"), i, s) {
-		strbuf_reset(&note);
-		auth = json_object_get(s, "authorization");
-		if (auth)
-			strbuf_addf(&note, "Authorised by %s on %s (%s)%s%s", jsonx_strz(auth, "by"), jsonx_strz(auth, "date"),
-				    jsonx_strz(auth, "scope"), jsonx_str(auth, "reference") ? ", ref. " : "",
-				    jsonx_strz(auth, "reference"));
-		if (!jsonx_bool(s, "tls_verify", 1))
-			strbuf_addf(&note, "%sTLS verification was turned off for this source.", note.len ? " " : "");
-		if (jsonx_str(json_object_get(s, "coverage"), "summary"))
-			strbuf_addf(&note, "%s%s", note.len ? " " : "", jsonx_str(json_object_get(s, "coverage"), "summary"));
-		if (jsonx_str(s, "error"))
-			strbuf_addf(&note, "%sNot collected: %s", note.len ? " " : "", jsonx_str(s, "error"));
-		cells[0] = jsonx_strz(s, "id");
-		cells[1] = jsonx_strz(s, "company");
-		cells[2] = jsonx_strz(s, "type");
-		cells[3] = jsonx_strz(s, "status");
-		cells[4] = note.buf;
-		if ((rc = pdf_table_row(t, cells, NULL)) < 0)
-			break;
+	if (r->scores) {
+		int illustrative = 0;
+		const json_t *cs;
+		size_t i;
+
+		json_array_foreach(json_object_get(r->scores, "companies"), i, cs)
+			illustrative |= jsonx_bool(json_object_get(cs, "loss"), "illustrative", 0);
+		if (illustrative)
+			rep_note(r, report_text(r->tmpl, "money_illustrative"));
+		float flags_h = list_height(r, json_object_get(deal, "red_flags"), 1);
+		float cond_h = list_height(r, json_object_get(deal, "conditions"), 0);
+
+		if ((rc = top_risks(r, flags_h + cond_h + 24)) < 0)
+			return rc;
+		if ((rc = sub_heading(r, "Red flags")) < 0 ||
+		    (rc = note_list(r, json_object_get(deal, "red_flags"), 1, pdf_bottom(r->p) + cond_h + 24,
+				    report_text(r->tmpl, "red_flags_none"))) < 0)
+			return rc;
+		if ((rc = sub_heading(r, "Candidate conditions")) < 0 ||
+		    (rc = note_list(r, json_object_get(deal, "conditions"), 0, pdf_bottom(r->p) + 24,
+				    report_text(r->tmpl, "conditions_none"))) < 0)
+			return rc;
 	}
-	pdf_table_end(t);
-	strbuf_release(&note);
+	if (pdf_cursor(r->p) - 24 > pdf_bottom(r->p))
+		rc = rep_note(r, report_text(r->tmpl, "not_seen"));
 	return rc;
 }
+
+/* ---- the document ---- */
 
 static int cmp_findings(const void *a, const void *b)
 {
@@ -153,68 +560,71 @@ static int cmp_findings(const void *a, const void *b)
 	return strcmp(jsonx_strz(fa, "id"), jsonx_strz(fb, "id"));
 }
 
-static int register_section(struct pdf *p, const json_t *res)
+static int prepare(struct rctx *r)
 {
-	static const char *const headers[] = { "Id", "Company", "Severity", "Finding", "Asset", "Status" };
-	static const float widths[] = { 1.5f, 1.1f, 0.9f, 3.6f, 2.4f, 1 };
-	json_t *findings = json_object_get(res, "findings");
-	struct pdf_table *t = NULL;
-	const char *cells[6];
-	json_t **sorted;
-	size_t i, n = json_array_size(findings);
-	int rc;
+	const json_t *findings = json_object_get(r->res, "findings"), *co, *f;
+	size_t i;
+	int ci, k;
 
-	if ((rc = pdf_new_page(p, 0)) < 0 || (rc = pdf_heading(p, "Findings register", 0)) < 0)
-		return rc;
-	if (!n)
-		return pdf_paragraph(p, PDF_REGULAR, 10, pdf_black, "No findings were recorded.", 0);
-	sorted = calloc(n, sizeof(*sorted));
-	if (!sorted)
+	r->scores = json_object_get(r->res, "scores");
+	r->cons = json_object_get(r->res, "consolidation");
+	r->appendix = 'A';
+	json_array_foreach(json_object_get(r->res, "companies"), i, co)
+		if (r->ncompanies < REP_MAX_COMPANIES)
+			r->company[r->ncompanies++] = co;
+	if (!r->ncompanies)
+		return err_set(ERR_USAGE, "results: no companies to report on");
+	r->nfindings = json_array_size(findings);
+	if (r->nfindings && !(r->sorted = calloc(r->nfindings, sizeof(*r->sorted))))
 		return err_set(ERR_NOMEM, "out of memory");
-	for (i = 0; i < n; i++)
-		sorted[i] = json_array_get(findings, i);
-	qsort(sorted, n, sizeof(*sorted), cmp_findings);
-	if ((rc = pdf_table_begin(p, &t, 6, headers, widths, 8)) < 0)
-		goto cleanup;
-	for (i = 0; i < n && rc == 0; i++) {
-		cells[0] = jsonx_strz(sorted[i], "id");
-		cells[1] = jsonx_strz(sorted[i], "company");
-		cells[2] = jsonx_strz(sorted[i], "severity");
-		cells[3] = jsonx_strz(sorted[i], "title");
-		cells[4] = jsonx_strz(json_object_get(sorted[i], "asset"), "name");
-		cells[5] = jsonx_strz(sorted[i], "status");
-		rc = pdf_table_row(t, cells, NULL);
+	json_array_foreach(findings, i, f) {
+		r->sorted[i] = (json_t *)f;
+		if ((ci = rep_company_index(r, jsonx_str(f, "company"))) < 0)
+			continue;
+		if (!strcmp(jsonx_strz(f, "kind"), "gap"))
+			r->gaps[ci]++;
+		else if (!strcmp(jsonx_strz(f, "status"), "open") && (k = severity_rank(jsonx_str(f, "severity"))) >= 0)
+			r->open_sev[ci][k]++;
 	}
-	pdf_table_end(t);
-cleanup:
-	free(sorted);
-	return rc;
+	if (r->nfindings)
+		qsort(r->sorted, r->nfindings, sizeof(*r->sorted), cmp_findings);
+	return 0;
 }
 
-int report_write_pdf(struct run_ctx *ctx, const json_t *res, const char *root, const char *path)
+int report_write_pdf(const json_t *res, const struct report_opts *o, const char *root, const char *path)
 {
 	const json_t *eng = json_object_get(res, "engagement");
-	const char *paper = jsonx_str(json_object_get(ctx->eng->doc, "report"), "paper");
-	struct strbuf header = STRBUF_INIT, tmp = STRBUF_INIT;
-	struct pdf *p = NULL;
+	struct strbuf header = STRBUF_INIT, tmp = STRBUF_INIT, footer = STRBUF_INIT;
+	struct rctx r;
 	int rc;
 
-	if ((rc = pdf_new(&p, font_dir(), paper && !strcmp(paper, "Letter") ? PDF_LETTER : PDF_A4)) < 0)
-		return rc;
-	strbuf_addf(&header, "%s · %s · as of %s", jsonx_strz(eng, "name"), jsonx_strz(eng, "marking"),
-		    jsonx_strz(eng, "as_of"));
-	pdf_set_running(p, header.buf, "vetter — cyber-risk due diligence");
-	if ((rc = cover(p, res, root)) < 0 || (rc = summary(p, res)) < 0 || (rc = register_section(p, res)) < 0 ||
-	    (rc = coverage(p, res)) < 0)
+	memset(&r, 0, sizeof(r));
+	r.res = res;
+	r.tmpl = o->tmpl;
+	r.o = o;
+	if ((rc = prepare(&r)) < 0 || (rc = pdf_new(&r.p, font_dir(), o->paper)) < 0)
+		goto cleanup;
+	pdf_set_accent(r.p, report_colour(o->tmpl, "accent", pdf_accent));
+	strbuf_addf(&header, "%s · %s%s · as of %s", jsonx_strz(eng, "name"), jsonx_strz(eng, "marking"),
+		    o->redacted ? " · clean-team edition" : "", jsonx_strz(eng, "as_of"));
+	strbuf_addf(&footer, "%s — %s", jsonx_strz(o->tmpl, "firm"), jsonx_strz(o->tmpl, "footer"));
+	pdf_set_running(r.p, header.buf, footer.buf);
+	if ((rc = cover(&r, root)) < 0 || (rc = executive_summary(&r)) < 0 || (rc = rep_charts(&r)) < 0 ||
+	    (rc = rep_domains(&r)) < 0 || (rc = rep_fixes(&r)) < 0 || (rc = rep_comparison(&r)) < 0 ||
+	    (rc = rep_consolidation(&r)) < 0 || (rc = rep_checklist(&r)) < 0 || (rc = rep_method(&r)) < 0 ||
+	    (rc = rep_coverage(&r)) < 0 || (rc = rep_manual(&r)) < 0 || (rc = rep_evidence(&r)) < 0 ||
+	    (rc = rep_register(&r)) < 0)
 		goto cleanup;
 	strbuf_addf(&tmp, "%s.tmp", path);
-	if ((rc = pdf_save(p, tmp.buf)) < 0)
+	if ((rc = pdf_save(r.p, tmp.buf)) < 0)
 		goto cleanup;
 	if (rename(tmp.buf, path) < 0)
 		rc = err_set(ERR_IO, "cannot write %s", path);
 cleanup:
-	pdf_free(p);
+	pdf_free(r.p);
+	free(r.sorted);
 	strbuf_release(&header);
+	strbuf_release(&footer);
 	strbuf_release(&tmp);
 	return rc;
 }

@@ -7,6 +7,7 @@
 #include "core/log.h"
 #include "core/progress.h"
 #include "core/util.h"
+#include "outputs.h"
 #include "scoring/consolidate.h"
 #include "scoring/stage.h"
 
@@ -180,7 +181,7 @@ int report_stage(struct run_ctx *ctx)
 	json_t *results = NULL;
 	int rc;
 
-	progress_begin("report", 3);
+	progress_begin("report", 4);
 	if ((rc = util_mkdirs(ctx->out_dir, 0755)) < 0 || (rc = report_results(ctx, &results)) < 0 ||
 	    (rc = evidence_root(ctx->ev, &root)) < 0)
 		goto cleanup;
@@ -196,11 +197,9 @@ int report_stage(struct run_ctx *ctx)
 	if (json_object_get(results, "consolidation") &&
 	    (rc = consolidation_write_checklist(json_object_get(results, "consolidation"), ctx->out_dir)) < 0)
 		goto cleanup;
-	strbuf_reset(&path);
-	strbuf_addf(&path, "%s/report.pdf", ctx->out_dir);
-	if ((rc = report_write_pdf(ctx, results, root.buf, path.buf)) < 0)
+	if ((rc = report_outputs(ctx, results, root.buf)) < 0)
 		goto cleanup;
-	progress_step(1, "report.pdf");
+	progress_step(2, "report.pdf");
 	log_info("report: %s/report.pdf", ctx->out_dir);
 cleanup:
 	progress_end();
