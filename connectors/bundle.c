@@ -4,7 +4,8 @@
  * since the bundle was made is a gap naming it and is not read.  Each file
  * is then read by what made it: the kit's commands.tsv names the tool and
  * command (kubectl -> the Kubernetes normaliser, as kubernetes-export;
- * skopeo -> the registry inventory, as the registry source); any other
+ * skopeo -> the registry inventory, as the registry source; aws, az and
+ * gcloud -> the aws-export, azure-export and gcp-export readers); any other
  * file is detected by content among the importers (src/import/import.h).
  * A file nothing recognises is a gap, never a guess.  Every imported
  * finding keeps its origin (tool, file, bundle) and the source is not live,
@@ -44,8 +45,8 @@ struct bctx {
 	json_t *written;   /* finding id -> the finding as stored, to merge what several tools report */
 	struct bundle_skopeo *sk;
 	size_t nsk;
-	const struct bundle_file **aws;
-	size_t naws;
+	const struct bundle_file **aws, **az, **gcp;
+	size_t naws, naz, ngcp;
 	size_t read, gaps;
 };
 
@@ -238,16 +239,17 @@ static int add_skopeo(struct bctx *c, const struct bundle_file *f, const char *c
 	return count_tool(c, "skopeo");
 }
 
-static int add_aws(struct bctx *c, const struct bundle_file *f)
+/* A file kept for a reader that takes a tool's files together (aws, az, gcloud). */
+static int add_file(struct bctx *c, const struct bundle_file ***list, size_t *n, const struct bundle_file *f, const char *tool)
 {
-	const struct bundle_file **n = realloc(c->aws, (c->naws + 1) * sizeof(*n));
+	const struct bundle_file **nl = realloc(*list, (*n + 1) * sizeof(*nl));
 
-	if (!n)
+	if (!nl)
 		return err_set(ERR_NOMEM, "out of memory");
-	c->aws = n;
-	c->aws[c->naws++] = f;
+	*list = nl;
+	nl[(*n)++] = f;
 	c->read++;
-	return count_tool(c, "aws");
+	return count_tool(c, tool);
 }
 
 static int failed_command(struct bctx *c, const struct bundle_file *f, const struct bundle_cmd *cl)
@@ -285,13 +287,17 @@ static int read_files(struct bctx *c)
 		cl = command_of(c, f->name);
 		/* A refused AWS call's file holds the CLI's error: the aws reader tells "not configured" by it. */
 		if (cl && !strcmp(cl->tool, "aws") && util_has_prefix(f->name, "aws/"))
-			rc = add_aws(c, f);
+			rc = add_file(c, &c->aws, &c->naws, f, "aws");
 		else if (cl && cl->status != 0)
 			rc = failed_command(c, f, cl);
 		else if (cl && !strcmp(cl->tool, "kubectl"))
 			rc = read_k8s(c, f);
 		else if (cl && !strcmp(cl->tool, "skopeo"))
 			rc = add_skopeo(c, f, cl->command);
+		else if (cl && !strcmp(cl->tool, "az"))
+			rc = add_file(c, &c->az, &c->naz, f, "az");
+		else if (cl && !strcmp(cl->tool, "gcloud"))
+			rc = add_file(c, &c->gcp, &c->ngcp, f, "gcloud");
 		else
 			rc = read_import(c, f);
 	}
@@ -348,7 +354,8 @@ static int bundle_collect(struct inventory *inv)
 	if ((rc = k8s_model_new(&c.m, cluster ? cluster : inv->src->id)) < 0)
 		goto cleanup;
 	if ((rc = read_files(&c)) < 0 || (rc = finish_k8s(&c)) < 0 || (rc = bundle_registry(inv, c.sk, c.nsk, c.coverage)) < 0 ||
-	    (rc = bundle_aws(inv, c.aws, c.naws, c.coverage)) < 0)
+	    (rc = bundle_aws(inv, c.aws, c.naws, c.coverage)) < 0 || (rc = bundle_cloud(inv, c.az, c.naz, 1, c.coverage)) < 0 ||
+	    (rc = bundle_cloud(inv, c.gcp, c.ngcp, 0, c.coverage)) < 0)
 		goto cleanup;
 	if (!c.read) {
 		rc = err_set(ERR_NOTFOUND, "%s: nothing in the bundle could be read (%zu problem(s); see the gaps)", rel, c.gaps);
@@ -373,6 +380,8 @@ cleanup:
 	free(c.cmdtext);
 	free(c.sk);
 	free(c.aws);
+	free(c.az);
+	free(c.gcp);
 	strbuf_release(&path);
 	strbuf_release(&real);
 	strbuf_release(&summary);

@@ -30,6 +30,14 @@ int bundle_registry(struct inventory *inv, const struct bundle_skopeo *files, si
  */
 int bundle_aws(struct inventory *inv, const struct bundle_file *const *files, size_t n, json_t *coverage);
 
+/*
+ * The azure kit's files (az rest answers) or the gcp kit's (gcloud asset
+ * list output), read as the azure-export or gcp-export source reads the
+ * same files: the same assets; coverage gets "azure" or "gcp" (files read,
+ * records, kinds).  A file of neither cloud's shape is a gap naming it.
+ */
+int bundle_cloud(struct inventory *inv, const struct bundle_file *const *files, size_t n, int azure, json_t *coverage);
+
 /* Parse a skopeo command line: its verb ("list-tags", "raw", "config", "inspect") and docker:// reference. */
 int bundle_skopeo_command(const char *command, const char **verb, struct strbuf *ref);
 

@@ -160,11 +160,12 @@ const struct command commands[] = {
 	  "Exit codes: 0 done, 1 show found nothing, 2 usage error or unreadable input,\n"
 	  "3 import done but records were refused, 4 fatal error (update: a download failed).\n" },
 	{ "kit", cmd_kit, "write the commands a target runs to hand over evidence (a kit)",
-	  "usage: vetter kit aws|k8s|registry [-o FILE]\n"
+	  "usage: vetter kit aws|k8s|registry|azure|gcp [-o FILE]\n"
 	  "\n"
 	  "Writes a POSIX shell script for the target's engineers: the exact read-only commands of\n"
-	  "their own tools (AWS CLI, kubectl, skopeo) that make an evidence bundle, a README saying what is\n"
-	  "collected and what is not (no secret values, no data-plane reads), commands.tsv (every\n"
+	  "their own tools (AWS CLI, kubectl, skopeo, az, gcloud) that make an evidence bundle, a\n"
+	  "README saying what is collected and what is not (no secret values, no data-plane reads),\n"
+	  "commands.tsv (every\n"
 	  "command as it ran) and SHA256SUMS over every file.  vetter reads the bundle back with\n"
 	  "'vetter import' or a source of type bundle, into the same assets as live collection.\n"
 	  "\n"

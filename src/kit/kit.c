@@ -10,12 +10,16 @@
 extern const struct kit kit_aws;
 extern const struct kit kit_k8s;
 extern const struct kit kit_registry;
+extern const struct kit kit_azure;
+extern const struct kit kit_gcp;
 
 /* One line a kit; kit_azure.c, kit_gcp.c ... add theirs here. */
 static const struct kit *const kits[] = {
 	&kit_aws,
 	&kit_k8s,
 	&kit_registry,
+	&kit_azure,
+	&kit_gcp,
 };
 
 const struct kit *kit_at(size_t i)

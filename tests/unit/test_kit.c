@@ -215,7 +215,7 @@ START_TEST(kit_scripts)
 	th_result_release(&res);
 	th_vetter(&res, NULL, "kit", "gcp-nope", NULL);
 	th_assert_status(&res, 2);
-	ck_assert_msg(strstr(res.err.buf, "no kit called 'gcp-nope' (kits: aws, k8s, registry)"), "%s", res.err.buf);
+	ck_assert_msg(strstr(res.err.buf, "no kit called 'gcp-nope' (kits: aws, k8s, registry, azure, gcp)"), "%s", res.err.buf);
 	th_result_release(&res);
 	strbuf_release(&p);
 	strbuf_release(&text);
