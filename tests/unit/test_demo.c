@@ -5,7 +5,9 @@
  * in which image and which are in CISA KEV, the private key deleted in a later
  * layer found as recoverable and shown redacted, the privileged and
  * internet-facing workloads of both clusters, and that every advisory behind a
- * finding is a real record of ../shared/data.
+ * finding is a real record of ../shared/data; and the clouds: the target AWS
+ * account's root without MFA, public bucket and open SSH, the Azure and GCP
+ * findings, GuardDuty's threats and the overlapping VPC ranges in the plan.
  */
 #include <check.h>
 #include <stdio.h>
@@ -28,6 +30,10 @@ static const char *const img_fmt[NIMG] = {
 	"registry:registry.heron.localhost:%d/heron/platform/edge-gateway:0.14.2",
 };
 static char img[NIMG][160];
+
+#define HERON_SUB "/subscriptions/5d3c9a1e-7b2f-4e80-9c61-2a4b6d8e0f13"
+/* Overlapping ranges between the companies' VPCs, subnets and on-premises and VPN networks. */
+#define NET_PAIRS 10
 
 /* The start of every PKCS#8 P-256 private key's base64 body: never in anything written. */
 #define EC_KEY_BODY "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg"
@@ -132,6 +138,61 @@ static size_t count_kind_on(json_t *doc, const char *kind, const char *asset)
 	return n;
 }
 
+/* Threat detections on one asset, as RULE=severity. */
+static const char *threat(json_t *f, const char *asset)
+{
+	static char buf[64][160];
+	static size_t n;
+	char *b = buf[n++ % 64];
+
+	if (strcmp(jsonx_strz(f, "signal"), "threat-detection") || strcmp(jsonx_strz(json_object_get(f, "asset"), "key"), asset))
+		return NULL;
+	snprintf(b, sizeof(buf[0]), "%s=%s", jsonx_strz(f, "rule"), jsonx_strz(f, "severity"));
+	return b;
+}
+
+static json_t *by_company(json_t *list, const char *id)
+{
+	json_t *x;
+	size_t i;
+
+	json_array_foreach(list, i, x)
+		if (!strcmp(jsonx_strz(x, "company"), id))
+			return x;
+	ck_abort_msg("no scores for %s", id);
+	return NULL;
+}
+
+/* A company's red flags as ID=ASSET+ASSET..., the assets sorted (their order is not the report's point). */
+static void red_flags(json_t *co, struct strbuf *out)
+{
+	json_t *fl, *as;
+	size_t i, j, n;
+
+	json_array_foreach(json_object_get(co, "red_flags"), i, fl) {
+		const char *v[32];
+
+		n = 0;
+		json_array_foreach(json_object_get(fl, "assets"), j, as)
+			if (n < 32)
+				v[n++] = jsonx_strz(as, "key");
+		qsort(v, n, sizeof(v[0]), cmp_str);
+		if (out->len)
+			strbuf_addch(out, ',');
+		strbuf_addf(out, "%s=", jsonx_strz(fl, "id"));
+		for (j = 0; j < n; j++)
+			strbuf_addf(out, "%s%s", j ? "+" : "", v[j]);
+	}
+}
+
+#define EXPECT_FLAGS(co, want)                                                                                     \
+	do {                                                                                                        \
+		struct strbuf got_ = STRBUF_INIT;                                                                   \
+		red_flags(co, &got_);                                                                               \
+		ck_assert_msg(!strcmp(got_.buf, want), "red flags: got\n  %s\nexpected\n  %s", got_.buf, want);  \
+		strbuf_release(&got_);                                                                              \
+	} while (0)
+
 #define EXPECT_SET(doc, fn, arg, want)                                                                              \
 	do {                                                                                                        \
 		struct strbuf got_ = STRBUF_INIT;                                                                   \
@@ -167,8 +228,9 @@ START_TEST(demo_estate_facts)
 	char *checker = th_repo_path("tests/lib/demo_provenance.py"), *data = th_data_path("");
 	struct strbuf text = STRBUF_INIT;
 	struct th_result res;
-	json_t *doc = NULL, *f, *secret = NULL;
+	json_t *doc = NULL, *f, *secret = NULL, *k, *net, *pair;
 	const char *prov[] = { "python3", checker, json, data, NULL };
+	char flags[512];
 	size_t i;
 
 	ck_assert_ptr_nonnull(th_demo_vulndb());
@@ -180,8 +242,9 @@ START_TEST(demo_estate_facts)
 	th_read(json, &text);
 	ck_assert_int_eq(jsonx_parse(text.buf, text.len, json, &doc), 0);
 	ck_assert_ptr_null(strstr(text.buf, EC_KEY_BODY));
-	/* Both clusters, both registries (authorised, read-only) and the data-room archive were read. */
-	ck_assert_uint_eq(json_array_size(json_object_get(doc, "sources")), 5);
+	/* Both clusters, both registries (authorised, read-only), the data-room archive, both AWS
+	 * accounts' exports, Heron's Azure and Kestrel's Google Cloud exports and the GuardDuty report. */
+	ck_assert_uint_eq(json_array_size(json_object_get(doc, "sources")), 10);
 	json_array_foreach(json_object_get(doc, "sources"), i, f)
 		ck_assert_msg(!strcmp(jsonx_strz(f, "status"), "done"), "source %s: %s", jsonx_strz(f, "id"),
 			      jsonx_strz(f, "status"));
@@ -238,6 +301,43 @@ START_TEST(demo_estate_facts)
 		   "kestrel-prod/Service/ledger/ledger-admin,kestrel-prod/Service/monitoring/grafana");
 	EXPECT_SET(doc, failing, "NSA-K8S-1.2-INGRESS-TLS",
 		   "kestrel-prod/Ingress/ops/kibana,kestrel-prod/Ingress/payments/payments-api");
+
+	/* The clouds: Kestrel's root user without MFA, its public bucket and SSH open to the internet;
+	 * Heron's account holds to the same rules except a virtual (not hardware) root MFA device. */
+	EXPECT_SET(doc, failing, "CIS-AWS-3.0-1.5", "aws:account:482913746520");
+	EXPECT_SET(doc, failing, "CIS-AWS-3.0-1.6", "aws:account:310987654321,aws:account:482913746520");
+	EXPECT_SET(doc, failing, "VETTER-AWS-S3-PUBLIC-POLICY", "arn:aws:s3:::kestrel-merchant-statements");
+	EXPECT_SET(doc, failing, "CIS-AWS-3.0-2.1.4", "arn:aws:s3:::kestrel-merchant-statements");
+	EXPECT_SET(doc, failing, "CIS-AWS-3.0-5.2", "arn:aws:ec2:eu-west-1:482913746520:security-group/sg-09f8e7d6c5b4a3921");
+	EXPECT_SET(doc, failing, "CIS-AZURE-3.0-7.1", "azure.network.nsg:" HERON_SUB
+		   "/resourceGroups/heron-customs-prod/providers/Microsoft.Network/networkSecurityGroups/customs-broker-gw");
+	EXPECT_SET(doc, failing, "CIS-GCP-3.0-3.6", "gcp.compute.firewall://compute.googleapis.com/projects/"
+		   "kestrel-analytics-prod/global/firewalls/allow-ssh-anywhere");
+	EXPECT_SET(doc, failing, "CIS-GCP-3.0-5.1", "gcp.storage.bucket://storage.googleapis.com/kestrel-settlement-exports");
+	/* GuardDuty's export from the data room: two threat detections on the target's account. */
+	EXPECT_SET(doc, threat, "aws:482913746520",
+		   "CryptoCurrency:EC2/BitcoinTool.B!DNS=high,UnauthorizedAccess:EC2/SSHBruteForce=low");
+	k = by_company(jsonx_dig(doc, "scores.companies"), "kestrel");
+	/* The red flags: the KEV-listed payments image behind a public load balancer, then the cloud's. */
+	snprintf(flags, sizeof(flags),
+		 "kev-internet-facing=%s+%s,root-without-mfa=aws:account:482913746520,"
+		 "public-data-store=arn:aws:s3:::kestrel-merchant-statements", img[LEDGER], img[PAY]);
+	EXPECT_FLAGS(k, flags);
+	EXPECT_FLAGS(by_company(jsonx_dig(doc, "scores.companies"), "heron"), "");
+	/* The consolidation plan: the two production VPCs both use 10.40.0.0/16. */
+	net = jsonx_dig(doc, "consolidation.network");
+	pair = NULL;
+	json_array_foreach(json_object_get(net, "pairs"), i, f)
+		if (!strcmp(jsonx_strz(json_object_get(f, "a"), "kind"), "vpc") &&
+		    !strcmp(jsonx_strz(json_object_get(f, "b"), "kind"), "vpc"))
+			pair = f;
+	ck_assert_ptr_nonnull(pair);
+	ck_assert_str_eq(jsonx_strz(pair, "overlap"), "10.40.0.0/16");
+	ck_assert_str_eq(jsonx_strz(json_object_get(pair, "a"), "network"), "vpc-0a1b2c3d4e5f60718");
+	ck_assert_str_eq(jsonx_strz(json_object_get(pair, "a"), "account"), "310987654321");
+	ck_assert_str_eq(jsonx_strz(json_object_get(pair, "b"), "network"), "vpc-07e6d5c4b3a291807");
+	ck_assert_str_eq(jsonx_strz(json_object_get(pair, "b"), "account"), "482913746520");
+	ck_assert_int_eq(jsonx_int(net, "pair_count", 0), NET_PAIRS);
 
 	strbuf_reset(&text);
 	th_read(csv, &text);
