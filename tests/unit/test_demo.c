@@ -141,12 +141,15 @@ static size_t count_kind_on(json_t *doc, const char *kind, const char *asset)
 /* Threat detections on one asset, as RULE=severity. */
 static const char *threat(json_t *f, const char *asset)
 {
+	/* A slot per match, not per finding: advancing on every finding let two matches that were 64·k
+	 * findings apart share a slot, and the order of findings is not fixed from run to run. */
 	static char buf[64][160];
 	static size_t n;
-	char *b = buf[n++ % 64];
+	char *b;
 
 	if (strcmp(jsonx_strz(f, "signal"), "threat-detection") || strcmp(jsonx_strz(json_object_get(f, "asset"), "key"), asset))
 		return NULL;
+	b = buf[n++ % 64];
 	snprintf(b, sizeof(buf[0]), "%s=%s", jsonx_strz(f, "rule"), jsonx_strz(f, "severity"));
 	return b;
 }
