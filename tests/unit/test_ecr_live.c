@@ -220,16 +220,18 @@ static void write_engagement(const struct world *w, const char *path)
 	th_write_fmt(path,
 		     "name: ECR test\nclient: Tests\nas_of: 2026-11-15\nstate: deal.vetter\n"
 		     "companies:\n  - id: target\n    name: Target Co\n    role: target\n    sources:\n");
-	for (s = 0; s < 2; s++) {
+	/* target.ecr-norole: the same registry without the role; the base keys' own account is not the host's. */
+	for (s = 0; s < 3; s++) {
 		struct strbuf text = STRBUF_INIT;
 		FILE *f;
 
 		strbuf_addf(&text,
 			    "      - id: target.%s\n        type: registry\n        flavour: ecr\n        host: %s\n"
-			    "        ca_file: %s\n        endpoint_url: %s\n        role_arn: %s\n"
+			    "        ca_file: %s\n        endpoint_url: %s\n%s%s%s"
 			    "        credentials: {access_key_id: env:T_AK, secret_access_key: env:T_SK, external_id: env:T_EXT}\n"
 			    "        authorization: {by: CISO, scope: read-only pull of the registry, date: 2026-11-01}\n",
-			    s ? "ecr-badpw" : "ecr", host_of(w, s ? "badpw" : "good"), ca, w->endpoint, ROLE);
+			    s == 1 ? "ecr-badpw" : s == 2 ? "ecr-norole" : "ecr", host_of(w, s == 1 ? "badpw" : "good"), ca,
+			    w->endpoint, s == 2 ? "" : "        role_arn: ", s == 2 ? "" : ROLE, s == 2 ? "" : "\n");
 		f = fopen(path, "a");
 		ck_assert_ptr_nonnull(f);
 		ck_assert_int_eq(fputs(text.buf, f) >= 0, 1);
@@ -300,7 +302,7 @@ static void check_coverage(const struct world *w)
 	const json_t *s, *cov, *f;
 	json_t *doc = NULL;
 	size_t i;
-	int gaps_good = 0, gaps_bad = 0;
+	int gaps_good = 0, gaps_bad = 0, gaps_norole = 0;
 
 	ck_assert_int_eq(jsonx_load_file(path, 0, &doc), 0);
 	s = source_in(doc, "target.ecr");
@@ -325,9 +327,21 @@ static void check_coverage(const struct world *w)
 	ck_assert_int_eq(jsonx_int(cov, "tags", -1), 0);
 	ck_assert_int_eq(jsonx_int(cov, "errors", -1), 1);
 	ck_assert_int_eq(jsonx_int(cov, "images", -1), 0);
+	/* Without the role, DescribeRepositories lists the base account's registry: refused, naming both accounts. */
+	s = source_in(doc, "target.ecr-norole");
+	ck_assert_str_eq(jsonx_strz(s, "status"), "failed");
+	strbuf_reset(&want);
+	strbuf_addf(&want, "source 'target.ecr-norole': ECR repositories of %s: ecr:DescribeRepositories lists the registry of "
+			   "account 123456789012, not " TARGET ": the credentials (or role_arn) must reach account " TARGET, good);
+	ck_assert_str_eq(jsonx_strz(s, "error"), want.buf);
 	json_array_foreach(json_object_get(doc, "findings"), i, f) {
 		if (strcmp(jsonx_strz(f, "kind"), "gap"))
 			continue;
+		if (!strcmp(jsonx_strz(f, "source"), "target.ecr-norole")) {
+			gaps_norole++;
+			ck_assert_str_eq(jsonx_strz(f, "title"), "source not collected");
+			continue;
+		}
 		if (!strcmp(jsonx_strz(f, "source"), "target.ecr-badpw")) {
 			gaps_bad++;
 			strbuf_reset(&want);
@@ -347,6 +361,7 @@ static void check_coverage(const struct world *w)
 	}
 	ck_assert_int_eq(gaps_bad, 1);
 	ck_assert_int_eq(gaps_good, 2);
+	ck_assert_int_eq(gaps_norole, 1);
 	json_decref(doc);
 	strbuf_release(&want);
 	free(path);
@@ -491,7 +506,10 @@ static void check_aws_requests(const struct world *w)
 					  "eu-west-1", NULL), 2);
 	ck_assert_int_eq(count_lines_with(log, "service", "ecr", "action", "GetAuthorizationToken", "account", TARGET, "region",
 					  "us-east-1", NULL), 2);
-	ck_assert_int_eq(all, 6 + 2 + 4);
+	/* target.ecr-norole: DescribeRepositories with the base keys, their own account; then nothing. */
+	ck_assert_int_eq(count_lines_with(log, "service", "ecr", "action", "DescribeRepositories", "account", "123456789012",
+					  "region", "eu-west-1", NULL), 1);
+	ck_assert_int_eq(all, 6 + 2 + 4 + 1);
 	free(log);
 }
 
