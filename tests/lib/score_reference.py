@@ -22,6 +22,8 @@ import json
 import math
 import sys
 
+import score_reference_extra
+
 DOMAINS = ["vulnerabilities", "identity-access", "network-exposure", "data-protection",
            "logging-detection", "kubernetes-hardening", "supply-chain"]
 EXPLOIT = {"none": 0.3, "public poc": 0.6, "active": 1.0}
@@ -747,6 +749,8 @@ def main():
         check_loss(co, xs[cid], params, ck)
     if deal_tpl:
         check_deal(scores, deal_tpl, ck)
+    score_reference_extra.check_currency(scores, a.templates, ck)
+    score_reference_extra.check_supply_chain(doc, ck)
     if ck.errors:
         print("%d of %d checks differ:" % (len(ck.errors), ck.n))
         for e in ck.errors[:200]:
