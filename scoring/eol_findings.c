@@ -71,10 +71,13 @@ static int tally(json_t *part, const struct store_asset *a, int judged, int foun
 	if (!part)
 		return err_set(ERR_NOMEM, "out of memory");
 	bump(part, "images");
+	/* The reason quotes the image's own text, cut to a bound: possibly mid-character, hence lossy. */
 	if (!judged)
 		return json_array_append_new(json_object_get(part, "not_judged"),
-					     json_pack("{s:s, s:s, s:s}", "key", a->key, "name", a->name ? a->name : a->key,
-						       "reason", why)) < 0 ? err_set(ERR_NOMEM, "out of memory") : 0;
+					     json_pack("{s:s, s:s, s:o}", "key", a->key, "name", a->name ? a->name : a->key,
+						       "reason", jsonx_string_lossy(why))) < 0
+			       ? err_set(ERR_NOMEM, "out of memory")
+			       : 0;
 	bump(part, "judged");
 	if (found && json_array_append_new(json_object_get(part, "findings"), json_string(a->key)) < 0)
 		return err_set(ERR_NOMEM, "out of memory");

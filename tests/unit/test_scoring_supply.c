@@ -25,6 +25,10 @@
 #include "scoring/stage.h"
 #include "th.h"
 
+/* Eight two-byte characters: a created date of 81 bytes, cut at 64 in the middle of one. */
+#define Q8 "\xc4\x85\xc4\x85\xc4\x85\xc4\x85\xc4\x85\xc4\x85\xc4\x85\xc4\x85"
+#define Q31 Q8 Q8 Q8 "\xc4\x85\xc4\x85\xc4\x85\xc4\x85\xc4\x85\xc4\x85\xc4\x85"
+
 #define IMG(key, doc)                                                                                               \
 	"  {\"company\": \"kestrel\", \"source\": \"kestrel-k8s\", \"kind\": \"image\", \"key\": \"" key "\", \"doc\": " doc "},"
 
@@ -38,6 +42,7 @@ static const char spec_text[] =
 	IMG("img:day366", "{\"layers\": [], \"created\": \"2025-11-14T00:00:00Z\", \"os\": {\"id\": \"ubuntu\", \"version_id\": \"22.04\"}}")
 	IMG("img:distroless", "{\"layers\": [], \"created\": \"1970-01-01T00:00:00Z\"}")
 	IMG("img:nocreated", "{\"layers\": [], \"os\": {\"id\": \"ubuntu\", \"version_id\": \"22.04\"}}")
+	IMG("img:utf8", "{\"layers\": [], \"created\": \"x" Q8 Q8 Q8 Q8 Q8 "\"}")
 	IMG("img:wolfi", "{\"layers\": [], \"created\": \"last tuesday\", \"os\": {\"id\": \"wolfi\", \"version_id\": \"20230201\"}}")
 	"  {\"company\": \"heron\", \"source\": \"kestrel-k8s\", \"kind\": \"image\", \"key\": \"img:heron\", \"doc\": {\"layers\": []}}"
 	" ], \"edges\": [], \"findings\": []}";
@@ -152,7 +157,7 @@ START_TEST(images_judged_by_age_and_end_of_life)
 	k = by_member(jsonx_dig(res, "scores.companies"), "company", "kestrel");
 	sc = json_object_get(k, "supply_chain");
 	ck_assert_int_eq(jsonx_int(sc, "max_image_age_days", 0), 365);
-	ck_assert_int_eq(jsonx_int(json_object_get(sc, "image_age"), "images", 0), 8);
+	ck_assert_int_eq(jsonx_int(json_object_get(sc, "image_age"), "images", 0), 9);
 	ck_assert_int_eq(jsonx_int(json_object_get(sc, "image_age"), "judged", 0), 5);
 	list_of(json_object_get(sc, "image_age"), "findings", &s);
 	ck_assert_str_eq(s.buf, "img:day366|img:eol|img:extended");
@@ -160,17 +165,21 @@ START_TEST(images_judged_by_age_and_end_of_life)
 	ck_assert_str_eq(s.buf,
 			 "img:distroless=creation date 1970-01-01 is a reproducible-build placeholder, not when it was built|"
 			 "img:nocreated=no creation date in the image config|"
+			 "img:utf8=creation date 'x" Q31 "?' is not an ISO 8601 date|"
 			 "img:wolfi=creation date 'last tuesday' is not an ISO 8601 date");
 	ck_assert_int_eq(jsonx_int(json_object_get(sc, "end_of_life"), "judged", 0), 6);
 	list_of(json_object_get(sc, "end_of_life"), "findings", &s);
 	ck_assert_str_eq(s.buf, "img:eol|img:extended");
 	list_of(json_object_get(sc, "end_of_life"), "not_judged", &s);
 	ck_assert_str_eq(s.buf, "img:distroless=no distribution found (no os-release in the image)|"
+				"img:utf8=no distribution found (no os-release in the image)|"
 				"img:wolfi=distribution 'wolfi' is not in the end-of-life table");
 	/* The acquirer's image was never scanned: judged on neither count. */
 	sc = json_object_get(by_member(jsonx_dig(res, "scores.companies"), "company", "heron"), "supply_chain");
 	list_of(json_object_get(sc, "end_of_life"), "not_judged", &s);
 	ck_assert_str_eq(s.buf, "img:heron=no distribution found (no os-release in the image)");
+	list_of(json_object_get(sc, "image_age"), "not_judged", &s);
+	ck_assert_str_eq(s.buf, "img:heron=no creation date in the image config");
 	/* The findings lower the supply-chain domain like any other. */
 	ck_assert_int_lt(jsonx_int(jsonx_dig(k, "domains.supply-chain"), "score", 100), 100);
 	reference_agrees(&e, res);
