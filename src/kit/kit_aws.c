@@ -150,7 +150,8 @@ const struct kit kit_aws = {
 	"aws",
 	"an AWS account's configuration (AWS CLI, read-only calls)",
 	"the AWS CLI (v1 or v2) with credentials of a read-only role (SecurityAudit, or ReadOnlyAccess)",
-	"sh vetter-kit-aws.sh [BUNDLE_DIR]   (AWS_OPTS='--profile NAME'; VK_REGIONS='eu-west-1 us-east-1')",
+	"sh vetter-kit-aws.sh [BUNDLE_DIR]   (AWS_OPTS='--profile NAME', or '--endpoint-url URL' for an endpoint\n"
+	"  of your own; VK_REGIONS='eu-west-1 us-east-1')",
 	"the account's identity, its organization and the organization's accounts\n"
 	"IAM (authorization details, the credential report,\n"
 	"  password policy, users' MFA devices and access keys' last use; never secret keys)\n"
