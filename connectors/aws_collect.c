@@ -291,7 +291,13 @@ static int global_calls(struct live *L, const struct aws_live_opts *o)
 	rc = run(L, "organizations", "DescribeOrganization", NULL, NULL, NULL, NULL, 0, &org);
 	if (fatal(rc))
 		return rc;
-	if (org && !strcmp(jsonx_strz(json_object_get(org, "Organization"), "MasterAccountId"), jsonx_strz(L->ds, "account")) &&
+	/*
+	 * The organisation's accounts are the denominator of coverage.  Not only
+	 * the management account may list them (a delegated administrator may):
+	 * ask whenever there is an organisation; a member's AccessDenied is then a
+	 * gap the normaliser names, and coverage counts the accounts collected.
+	 */
+	if (org && json_object_get(org, "Organization") &&
 	    fatal(rc = run(L, "organizations", "ListAccounts", NULL, NULL, NULL, NULL, 0, NULL)))
 		return rc;
 	if (fatal(rc = iam(L)))

@@ -133,9 +133,16 @@ static int load_answer(struct exp *e, const struct aws_call *call, const char *p
 	if (cli_error(text.buf, code, sizeof(code))) {
 		if (aws_call_absent(call, code))
 			rc = aws_data_put(e->ds, region, key, resource, NULL);
-		else
-			rc = aws_data_error(e->ds, call->service, call->action, region, resource, code, text.buf,
+		else {
+			/* The CLI's line, not what follows it (a server's HTML error page). */
+			const char *line = strstr(text.buf, "An error occurred (");
+			struct strbuf msg = STRBUF_INIT;
+
+			strbuf_add(&msg, line, strcspn(line, "\r\n") > 400 ? 400 : strcspn(line, "\r\n"));
+			rc = aws_data_error(e->ds, call->service, call->action, region, resource, code, msg.buf,
 					    strstr(code, "AccessDenied") || strstr(code, "Unauthorized") ? "denied" : "error");
+			strbuf_release(&msg);
+		}
 		goto cleanup;
 	}
 	if ((rc = jsonx_parse(text.buf, text.len, path, &v)) < 0)

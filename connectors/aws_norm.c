@@ -438,6 +438,9 @@ static int gaps(struct norm *n)
 			strbuf_addf(&reason, "%s", jsonx_strz(f, "message"));
 			if (count > 1)
 				strbuf_addf(&reason, " (and %lld more call(s) of this service)", count - 1);
+			if (!strcmp(jsonx_strz(f, "service"), "organizations"))
+				strbuf_addstr(&reason, "; the organisation's accounts are not known, so coverage counts only "
+						       "the accounts collected");
 		}
 		if (n->inv)
 			rc = inventory_gap(n->inv, scope.buf, reason.buf);
@@ -521,7 +524,7 @@ static int run_all(struct norm *n, const char *origin)
 		else if (util_has_prefix(arn, "arn:aws-us-gov:"))
 			n->partition = "aws-us-gov";
 	}
-	if ((rc = norm_iam(n)) < 0 || (rc = norm_net(n)) < 0 || (rc = norm_storage(n)) < 0 ||
+	if ((rc = norm_org(n)) < 0 || (rc = norm_iam(n)) < 0 || (rc = norm_net(n)) < 0 || (rc = norm_storage(n)) < 0 ||
 	    (rc = norm_services(n)) < 0 || (rc = account_asset(n, origin)) < 0 || (rc = gaps(n)) < 0)
 		return rc;
 	return 0;

@@ -57,6 +57,7 @@ json_t *norm_arn(const struct norm *n, const char *service, const char *region, 
 
 /* The parts. */
 int norm_iam(struct norm *n);
+int norm_org(struct norm *n);       /* the organisation and its other accounts (aws_norm_org.c) */
 int norm_net(struct norm *n);
 int norm_storage(struct norm *n);   /* buckets, volumes, snapshots, EFS */
 int norm_services(struct norm *n);  /* trails and monitoring, KMS, RDS, EKS, ECR, detection services, Config */

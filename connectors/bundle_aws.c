@@ -4,8 +4,10 @@
  * bundle gives the same assets.  The reader takes a folder: the files the
  * manifest vouches for (and only those) are written to a private folder in
  * the engagement's state, read, and removed.  A refused call's file holds
- * the AWS CLI's error text, which the reader understands.
+ * the AWS CLI's error text, which the reader understands; an empty file is
+ * the CLI's empty answer.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +20,16 @@
 #include "core/err.h"
 #include "core/jsonx.h"
 #include "core/util.h"
+
+static int blank(const char *data, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (!isspace((unsigned char)data[i]))
+			return 0;
+	return 1;
+}
 
 static int write_files(const char *tmp, const char *account, const struct bundle_file *const *files, size_t n)
 {
@@ -32,8 +44,17 @@ static int write_files(const char *tmp, const char *account, const struct bundle
 		strbuf_reset(&p);
 		strbuf_reset(&d);
 		strbuf_addf(&p, "%s/%s", tmp, files[i]->name + 4);
-		if ((rc = util_path_dirname(&d, p.buf)) == 0 && (rc = util_mkdirs(d.buf, 0700)) == 0)
-			rc = util_write_file_atomic(p.buf, files[i]->data, files[i]->len, 0600);
+		if ((rc = util_path_dirname(&d, p.buf)) == 0 && (rc = util_mkdirs(d.buf, 0700)) == 0) {
+			/*
+			 * The AWS CLI prints nothing for an empty answer (get-bucket-versioning of a bucket never
+			 * versioned); the kit's files of failed commands hold the CLI's error, so an empty one is
+			 * that empty answer, which the export reader would otherwise take for no file.
+			 */
+			if (blank(files[i]->data, files[i]->len))
+				rc = util_write_file_atomic(p.buf, "{}\n", 3, 0600);
+			else
+				rc = util_write_file_atomic(p.buf, files[i]->data, files[i]->len, 0600);
+		}
 	}
 	strbuf_release(&prefix);
 	strbuf_release(&p);

@@ -10,6 +10,7 @@
 
 #include "core/err.h"
 #include "core/jsonx.h"
+#include "core/strbuf.h"
 #include "core/util.h"
 #include "score_int.h"
 
@@ -185,6 +186,26 @@ static int compliance_units(const struct sc_state *s, int ci, struct units *u)
 	return 0;
 }
 
+/* An organisation's account that is closed or being closed is no longer one to assess. */
+static int org_member_active(const json_t *doc)
+{
+	const char *st = jsonx_strz(doc, "status");
+
+	return strcmp(st, "SUSPENDED") && strcmp(st, "PENDING_CLOSURE") && strcmp(st, "CLOSED");
+}
+
+/* Whether an organisation member's unit for account id is there already. */
+static int org_unit_of(const struct sc_model *m, const struct units *u, const char *id)
+{
+	size_t j;
+
+	for (j = 0; j < u->n; j++)
+		if (u->v[j].asset >= 0 && (!strcmp(u->v[j].kind, "org-account") || !strcmp(u->v[j].kind, "external-account")) &&
+		    !strcmp(jsonx_strz(m->as[u->v[j].asset].doc, "id"), id))
+			return 1;
+	return 0;
+}
+
 static int gather_units(const struct sc_state *s, int ci, struct units *u)
 {
 	const struct sc_model *m = s->m;
@@ -220,21 +241,25 @@ static int gather_units(const struct sc_state *s, int ci, struct units *u)
 			x->reason = jsonx_str(a->doc, "error");
 		}
 	}
-	/* Member accounts of an AWS organisation the connector saw (through trust policies) but did not collect. */
-	for (i = 0; i < m->nas; i++) {
-		const struct sc_asset *a = &m->as[i];
+	/*
+	 * Member accounts of an AWS organisation that were not collected: those
+	 * Organizations listed (org-account), then those seen through trust
+	 * policies and marked in_organization, each account once.
+	 */
+	for (i = 0; i < 2 * m->nas; i++) {
+		const struct sc_asset *a = &m->as[i % m->nas];
 		char key[64];
 
-		if (a->company_idx != ci || strcmp(a->kind, "external-account") ||
+		if (a->company_idx != ci || strcmp(a->kind, i < m->nas ? "org-account" : "external-account") ||
 		    !jsonx_bool(a->doc, "in_organization", 0) || !jsonx_str(a->doc, "id") ||
-		    strlen(jsonx_str(a->doc, "id")) > 32)
+		    strlen(jsonx_str(a->doc, "id")) > 32 || !org_member_active(a->doc) || org_unit_of(m, u, jsonx_str(a->doc, "id")))
 			continue;
 		snprintf(key, sizeof(key), "aws:account:%s", jsonx_str(a->doc, "id"));
 		if (model_find(m, company, "cloud-account", key) >= 0)
 			continue;
 		if (!(x = unit_add(u)))
 			return err_set(ERR_NOMEM, "out of memory");
-		x->kind = a->kind, x->key = a->key, x->name = a->name, x->asset = (long)i;
+		x->kind = a->kind, x->key = a->key, x->name = a->name, x->asset = (long)(i % m->nas);
 		x->domains = ACCOUNT_DOMAINS;
 		x->state = U_NOT;
 		x->reason = "a member account of the organisation that was not collected";
@@ -297,6 +322,56 @@ static int gather_units(const struct sc_state *s, int ci, struct units *u)
 	if (u->n)
 		qsort(u->v, u->n, sizeof(*u->v), cmp_unit);
 	return 0;
+}
+
+/*
+ * The AWS accounts among the units: those collected (cloud-account, assessed
+ * unless a gap says the whole account was not) against those the
+ * organisation lists besides.  basis says which: "organization" when some
+ * account's ListAccounts was read, else "collected", with the reason the
+ * organisation's accounts are unknown when a collected account said so.
+ * NULL when the company has no AWS account.
+ */
+static json_t *aws_accounts_json(const struct sc_model *m, const struct units *u)
+{
+	json_t *names = json_array(), *o;
+	const char *not_listed = NULL;
+	size_t i, total = 0, assessed = 0;
+	int listed = 0;
+	struct strbuf text = STRBUF_INIT;
+
+	for (i = 0; names && i < u->n; i++) {
+		const struct unit *x = &u->v[i];
+		const json_t *org = x->asset >= 0 ? json_object_get(m->as[x->asset].doc, "organization") : NULL;
+
+		if (!strcmp(x->kind, "cloud-account")) {
+			total++;
+			assessed += x->state != U_NOT;
+			if (x->state == U_NOT)
+				json_array_append_new(names, json_string(x->name ? x->name : x->key));
+			if (json_is_integer(json_object_get(org, "accounts_listed")))
+				listed = 1;
+			else if (jsonx_str(org, "not_listed_reason") && !not_listed)
+				not_listed = jsonx_str(org, "not_listed_reason");
+		} else if (!strcmp(x->kind, "org-account") || !strcmp(x->kind, "external-account")) {
+			total++;
+			listed = 1;
+			json_array_append_new(names, json_string(x->name ? x->name : x->key));
+		}
+	}
+	if (!total) {
+		json_decref(names);
+		return NULL;
+	}
+	strbuf_addf(&text, "%zu of %zu AWS account%s assessed", assessed, total, total == 1 ? "" : "s");
+	if (!listed && not_listed)
+		strbuf_addstr(&text, " (the organisation's accounts could not be listed)");
+	o = json_pack("{s:I,s:I,s:s,s:o,s:s}", "assessed", (json_int_t)assessed, "total", (json_int_t)total, "basis",
+		      listed ? "organization" : "collected", "not_assessed", names, "summary", text.buf);
+	if (o && !listed && not_listed)
+		jsonx_set_str(o, "organization_not_listed", not_listed);
+	strbuf_release(&text);
+	return o;
 }
 
 /* Coverage of the units bearing on mask: ratio, and count and credit through the pointers. */
@@ -546,6 +621,12 @@ int rating_company(struct sc_state *s, int ci, json_t *out)
 	json_object_set_new(out, "domains", domains);
 	domains = NULL;
 	json_object_set_new(out, "coverage", coverage_json(&u, cfg));
+	{
+		json_t *accts = aws_accounts_json(s->m, &u);
+
+		if (accts)
+			json_object_set_new(json_object_get(out, "coverage"), "aws_accounts", accts);
+	}
 	json_object_set_new(out, "asset_count", json_integer((json_int_t)n));
 	json_object_set_new(out, "assets", assets);
 	assets = NULL;

@@ -14,6 +14,8 @@ for p in $PKGS; do
 		missing="$missing $p"
 	fi
 done
+# The AWS CLI (the aws kit's test runs it): any aws on PATH will do (pip's, or Debian's awscli).
+command -v aws >/dev/null 2>&1 || missing="$missing awscli"
 [ -z "$missing" ] && exit 0
 
 echo "make deps: installing$missing"

@@ -48,6 +48,8 @@ static const char body_text[] =
 	"G=\"--region us-east-1\"\n"
 	"vk_aws $D/sts-get-caller-identity.json $A $AO $G sts get-caller-identity\n"
 	"vk_aws $D/organizations-describe-organization.json $A $AO $G organizations describe-organization\n"
+	"# The organisation's accounts: what coverage is counted against (refused to a member account: a gap).\n"
+	"vk_aws $D/organizations-list-accounts.json $A $AO $G organizations list-accounts\n"
 	"vk_aws $D/iam-get-account-authorization-details.json $A $AO $G iam get-account-authorization-details\n"
 	"# The credential report: asked for (it changes no configuration), then read when ready.\n"
 	"vk_i=0\n"
@@ -148,8 +150,10 @@ const struct kit kit_aws = {
 	"aws",
 	"an AWS account's configuration (AWS CLI, read-only calls)",
 	"the AWS CLI (v1 or v2) with credentials of a read-only role (SecurityAudit, or ReadOnlyAccess)",
-	"sh vetter-kit-aws.sh [BUNDLE_DIR]   (AWS_OPTS='--profile NAME'; VK_REGIONS='eu-west-1 us-east-1')",
-	"the account's identity and organization; IAM (authorization details, the credential report,\n"
+	"sh vetter-kit-aws.sh [BUNDLE_DIR]   (AWS_OPTS='--profile NAME', or '--endpoint-url URL' for an endpoint\n"
+	"  of your own; VK_REGIONS='eu-west-1 us-east-1')",
+	"the account's identity, its organization and the organization's accounts\n"
+	"IAM (authorization details, the credential report,\n"
 	"  password policy, users' MFA devices and access keys' last use; never secret keys)\n"
 	"S3 buckets' public access blocks, policies, ACLs, encryption, versioning and logging settings\n"
 	"per region: EC2 instances, security groups, VPCs, subnets, peering, flow logs, network ACLs,\n"

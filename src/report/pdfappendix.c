@@ -161,6 +161,16 @@ static int units_table(struct rctx *r)
 		strbuf_addf(&line, "%s: %s of %lld coverage units assessed (credit %.1f).",
 			    rep_company_name(r, jsonx_str(cs, "company")), pct, jsonx_int(cov, "units", 0),
 			    jsonx_num(cov, "credit", 0));
+		/* The AWS accounts against the organisation's (docs/scoring.md, "Coverage"), the others named. */
+		if (jsonx_str(json_object_get(cov, "aws_accounts"), "summary")) {
+			const json_t *accts = json_object_get(cov, "aws_accounts"), *nm;
+			size_t j;
+
+			strbuf_addf(&line, " %s", jsonx_str(accts, "summary"));
+			json_array_foreach(json_object_get(accts, "not_assessed"), j, nm)
+				strbuf_addf(&line, "%s%s", j ? ", " : "; not assessed: ", json_string_value(nm));
+			strbuf_addch(&line, '.');
+		}
 		rep_para(r, line.buf);
 	}
 	json_array_foreach(json_object_get(r->scores, "companies"), i, cs) {

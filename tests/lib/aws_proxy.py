@@ -21,6 +21,10 @@ region, account, access_key, token, and applied at most "times" times:
   {"rewrite": [["old", "new"], ...]}                  moto's answer, edited
   {"rewrite_re": [["pattern", "new"], ...]}           the same with regular expressions
   {"root_row": "<root_account>,arn:..."}              GetCredentialReport with a root row added
+  {"request_json": {"MaxResults": 2}}                 members merged into a JSON request (smaller pages)
+It also serves as a forward HTTP proxy (HTTP_PROXY): an absolute request URL
+goes to the upstream all the same (the AWS CLI puts the account id in S3
+Control's host, which a loopback endpoint cannot resolve).
 The secret keys and session tokens STS hands out are written to LOG.issued, one a line.
 """
 import argparse
@@ -156,9 +160,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if f and "status" in f:
             self.reply(f["status"], f.get("body", "").encode(), f.get("headers", {}))
             return
+        if f and "request_json" in f:
+            req = json.loads(body or b"{}")
+            req.update(f["request_json"])
+            body = json.dumps(req).encode()
         conn = http.client.HTTPConnection(upstream.hostname, upstream.port, timeout=60)
-        hdrs = {k: v for k, v in self.headers.items() if k.lower() not in ("connection", "content-length")}
-        conn.request(self.command, self.path, body=body, headers=hdrs)
+        hdrs = {k: v for k, v in self.headers.items()
+                if k.lower() not in ("connection", "content-length", "proxy-connection")}
+        conn.request(self.command, u.path + ("?" + u.query if u.query else ""), body=body, headers=hdrs)
         resp = conn.getresponse()
         data = resp.read()
         rheaders = {k: v for k, v in resp.getheaders()
