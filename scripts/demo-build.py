@@ -17,6 +17,7 @@ every file imported. Nothing reaches the network.
 """
 import argparse
 import glob
+import hashlib
 import io
 import json
 import os
@@ -199,6 +200,35 @@ def build_image(img, images_dir, layouts, cache, tmp):
     return "oci-dir:images/%s:%s" % (img["layout"], img["tag"])
 
 
+def seal_bundles(out):
+    """Write the SHA256SUMS of each evidence bundle under dataroom/ (a folder with a kit's commands.tsv), as the
+    kit's script does when it finishes: the digest of every other file, sorted by name. Made here from the
+    sample files, so the manifest always verifies; commands.tsv must name exactly the files a command wrote."""
+    n = 0
+    for tsv in sorted(glob.glob(os.path.join(out, "dataroom", "*", "commands.tsv"))):
+        folder = os.path.dirname(tsv)
+        files = []
+        for dirpath, dirnames, names in os.walk(folder):
+            dirnames.sort()
+            files += [os.path.relpath(os.path.join(dirpath, f), folder).replace(os.sep, "/") for f in names]
+        files = sorted(f for f in files if f != "SHA256SUMS")
+        with open(tsv) as fh:
+            lines = fh.read().splitlines()
+        if not lines or not lines[0].startswith("# vetter-bundle\t1\tkit\t"):
+            die("%s: the first line is not '# vetter-bundle<TAB>1<TAB>kit<TAB>NAME'" % tsv)
+        written = {l.split("\t")[0] for l in lines[1:] if l}
+        kit = lines[0].split("\t")[3]
+        made = {f for f in files if f.startswith(kit + "/")}
+        if written != made:
+            die("%s: commands.tsv and the kit's files differ: %s" % (tsv, sorted(written ^ made)))
+        with open(os.path.join(folder, "SHA256SUMS"), "w") as fh:
+            for f in files:
+                with open(os.path.join(folder, f), "rb") as src:
+                    fh.write("%s  %s\n" % (hashlib.sha256(src.read()).hexdigest(), f))
+        n += 1
+    return n
+
+
 def push(spec, out, port, registry_dir):
     """Push the images marked 'push' and point the engagement's files at the registry's port."""
     n = 0
@@ -339,6 +369,8 @@ def main():
         msg = "%d images built" % len(refs)
         if args.registry_port:
             msg += "; %d pushed to the demo registry" % push(spec, out, args.registry_port, args.registry_dir)
+        # After the port is written into the files: the manifest covers the files as sent.
+        msg += "; %d evidence bundle(s) sealed" % seal_bundles(out)
         if args.vetter and args.data and args.vulndb:
             n, c = build_vulndb(os.path.abspath(args.vetter), os.path.abspath(args.data), os.path.abspath(args.vulndb),
                                 out, refs, tmp)

@@ -231,7 +231,7 @@ START_TEST(demo_estate_facts)
 	char *checker = th_repo_path("tests/lib/demo_provenance.py"), *data = th_data_path("");
 	struct strbuf text = STRBUF_INIT;
 	struct th_result res;
-	json_t *doc = NULL, *f, *secret = NULL, *k, *net, *pair;
+	json_t *doc = NULL, *f, *secret = NULL, *k, *net, *pair, *bundle = NULL;
 	const char *prov[] = { "python3", checker, json, data, NULL };
 	char flags[512];
 	size_t i;
@@ -245,12 +245,26 @@ START_TEST(demo_estate_facts)
 	th_read(json, &text);
 	ck_assert_int_eq(jsonx_parse(text.buf, text.len, json, &doc), 0);
 	ck_assert_ptr_null(strstr(text.buf, EC_KEY_BODY));
-	/* Both clusters, both registries (authorised, read-only), the data-room archive, both AWS
-	 * accounts' exports, Heron's Azure and Kestrel's Google Cloud exports and the GuardDuty report. */
-	ck_assert_uint_eq(json_array_size(json_object_get(doc, "sources")), 10);
-	json_array_foreach(json_object_get(doc, "sources"), i, f)
+	/* Both clusters, both registries (authorised, read-only), the data-room archive, Heron's AWS
+	 * export, Heron's Azure and Kestrel's Google Cloud exports, and Kestrel's evidence bundle. */
+	ck_assert_uint_eq(json_array_size(json_object_get(doc, "sources")), 9);
+	json_array_foreach(json_object_get(doc, "sources"), i, f) {
 		ck_assert_msg(!strcmp(jsonx_strz(f, "status"), "done"), "source %s: %s", jsonx_strz(f, "id"),
 			      jsonx_strz(f, "status"));
+		if (!strcmp(jsonx_strz(f, "id"), "kestrel-dataroom"))
+			bundle = json_object_get(f, "coverage");
+	}
+	/* Kestrel's bundle, made with 'vetter kit aws' (16 commands' outputs) plus its GuardDuty export:
+	 * the manifest made at build time verifies, and every file is read, none a gap. */
+	ck_assert_ptr_nonnull(bundle);
+	ck_assert_str_eq(jsonx_strz(bundle, "manifest"), "verified");
+	ck_assert_int_eq(jsonx_int(bundle, "files_read", -1), 17);
+	ck_assert_int_eq(jsonx_int(bundle, "files_not_read", -1), 0);
+	ck_assert_int_eq(jsonx_int(json_object_get(bundle, "tools"), "aws", -1), 16);
+	ck_assert_int_eq(jsonx_int(json_object_get(bundle, "tools"), "guardduty", -1), 1);
+	json_array_foreach(json_object_get(doc, "findings"), i, f)
+		ck_assert_msg(strcmp(jsonx_strz(f, "source"), "kestrel-dataroom") || strcmp(jsonx_strz(f, "kind"), "gap"),
+			      "bundle gap: %s", jsonx_strz(f, "title"));
 
 	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
 		f = find_vuln(doc, img[want[i].asset], want[i].rule, want[i].pkg);
