@@ -30,6 +30,8 @@ import zipfile
 from datetime import datetime
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import demo_mirrors  # noqa: E402
 
 
 def die(msg):
@@ -91,7 +93,7 @@ class Layer:
                     t.addfile(ti, io.BytesIO(data))
 
 
-def rpmdb(spec_file, tmp):
+def rpmdb(spec_file, tmp, vendor="AlmaLinux"):
     """An rpm SQLite database holding the packages spec_file lists, as rpm itself writes it."""
     top, db = os.path.join(tmp, "rpmtop"), os.path.join(tmp, "rpmdb")
     os.makedirs(db, exist_ok=True)
@@ -101,8 +103,9 @@ def rpmdb(spec_file, tmp):
     for src, epoch, ver, rel, lic, subs, summary in lines:
         summary = summary.strip()
         spec = ["Name: %s" % src, "Version: %s" % ver, "Release: %s" % rel, "Summary: %s" % summary,
-                "License: %s" % lic, "Vendor: AlmaLinux", "Packager: AlmaLinux Packaging Team <packager@almalinux.org>",
-                "URL: https://almalinux.org/", "BuildArch: x86_64"]
+                "License: %s" % lic, "Vendor: %s" % vendor, "BuildArch: x86_64"]
+        if vendor == "AlmaLinux":
+            spec += ["Packager: AlmaLinux Packaging Team <packager@almalinux.org>", "URL: https://almalinux.org/"]
         if epoch != "0":
             spec.append("Epoch: %s" % epoch)
         spec += ["%description", summary, ""]
@@ -265,6 +268,8 @@ def package_keys(pkg):
     keys = {(eco, name)}
     if pkg.get("source_name"):
         keys.add((eco, pkg["source_name"]))
+    if pkg.get("type") == "deb":  # dpkg databases of Ubuntu images too: their advisories name the same packages
+        keys |= {("Ubuntu", n) for _, n in keys}
     if pkg.get("type") == "pypi":
         keys.add((eco, name.lower()))
     return keys
@@ -367,8 +372,23 @@ def main():
         for layout in sorted({i["layout"] for i in spec["images"]}):
             run(["umoci", "gc", "--layout", os.path.join(out, "images", layout)])
         msg = "%d images built" % len(refs)
+        mirrors, mirror_layout = None, os.path.join(out, "images", "mirrors")
+        if os.path.exists(os.path.join(images_dir, "mirrors.json")):
+            with open(os.path.join(images_dir, "mirrors.json")) as fh:
+                mirrors = json.load(fh)
+            rpms = {}
+
+            def rpm_for(name, vendor):
+                if name not in rpms:
+                    rpms[name] = rpmdb(os.path.join(images_dir, "mirrors", name), os.path.join(tmp, "rpm-" + name), vendor)[0]
+                return rpms[name]
+            refs += demo_mirrors.build(mirrors, mirror_layout, rpm_for, jar)
+            msg += " and %d mirrored or first-party images written" % len(mirrors["images"])
         if args.registry_port:
-            msg += "; %d pushed to the demo registry" % push(spec, out, args.registry_port, args.registry_dir)
+            n = push(spec, out, args.registry_port, args.registry_dir)
+            if mirrors:
+                n += demo_mirrors.push(mirrors, mirror_layout, args.registry_port, run)
+            msg += "; %d pushed to the demo registry" % n
         # After the port is written into the files: the manifest covers the files as sent.
         msg += "; %d evidence bundle(s) sealed" % seal_bundles(out)
         if args.vetter and args.data and args.vulndb:

@@ -20,7 +20,7 @@
 #include "th_demo.h"
 
 /* The images that run, as the clusters name them (the demo registry's port in the middle). */
-enum { PAY, LEDGER, WEB, API, BATCH, GW, NIMG };
+enum { PAY, LEDGER, WEB, API, BATCH, GW, JENKINS, PMA, ES, NIMG };
 static const char *const img_fmt[NIMG] = {
 	"registry:registry.kestrel.localhost:%d/kestrel/payments/api:3.2.0",
 	"registry:registry.kestrel.localhost:%d/kestrel/ledger/admin:1.0.7",
@@ -28,6 +28,10 @@ static const char *const img_fmt[NIMG] = {
 	"registry:registry.heron.localhost:%d/heron/tracking/api:2.7.1",
 	"registry:registry.heron.localhost:%d/heron/data/batch-runner:1.9.0",
 	"registry:registry.heron.localhost:%d/heron/platform/edge-gateway:0.14.2",
+	/* Built from samples/demo/images/mirrors.json: what the companies mirror or build beyond the above. */
+	"registry:registry.kestrel.localhost:%d/kestrel/ci/jenkins:2.401.3-lts",
+	"registry:registry.kestrel.localhost:%d/kestrel/mirror/phpmyadmin:5.2.1",
+	"registry:registry.kestrel.localhost:%d/kestrel/mirror/elasticsearch:7.10.2",
 };
 static char img[NIMG][160];
 
@@ -188,6 +192,47 @@ static void red_flags(json_t *co, struct strbuf *out)
 	}
 }
 
+/* The coverage units a company's rating rests on that were not fully assessed, as STATE=KEY (an image's
+ * key from its repository on, without the demo registry's host and port), sorted. */
+static void weak_units(json_t *co, struct strbuf *out)
+{
+	json_t *list = jsonx_dig(co, "coverage.list"), *u;
+	const char *v[64];
+	char buf[64][200];
+	size_t i, n = 0;
+
+	json_array_foreach(list, i, u) {
+		const char *key = jsonx_strz(u, "key"), *p = strstr(key, ".localhost:");
+
+		if (!strcmp(jsonx_strz(u, "state"), "assessed"))
+			continue;
+		ck_assert_uint_lt(n, 64);
+		if (p && strchr(p, '/'))
+			key = strchr(p, '/') + 1;
+		snprintf(buf[n], sizeof(buf[n]), "%s=%s", jsonx_strz(u, "state"), key);
+		v[n] = buf[n];
+		n++;
+	}
+	qsort(v, n, sizeof(v[0]), cmp_str);
+	for (i = 0; i < n; i++)
+		strbuf_addf(out, "%s%s", i ? "," : "", v[i]);
+}
+
+/* A company's rating and the coverage it rests on: grade, units, credit and the units not fully assessed. */
+static void expect_rating(json_t *co, const char *grade, long long units, double credit, const char *weak)
+{
+	struct strbuf got = STRBUF_INIT;
+
+	ck_assert_str_eq(jsonx_strz(jsonx_dig(co, "rating"), "status"), "rated");
+	ck_assert_str_eq(jsonx_strz(jsonx_dig(co, "rating"), "grade"), grade);
+	ck_assert_int_eq(jsonx_int(jsonx_dig(co, "coverage"), "units", -1), units);
+	ck_assert_double_eq_tol(json_number_value(jsonx_dig(co, "coverage.credit")), credit, 1e-9);
+	weak_units(co, &got);
+	ck_assert_msg(!strcmp(got.buf, weak), "%s: weak units: got\n  %s\nexpected\n  %s", jsonx_strz(co, "company"),
+		      got.buf, weak);
+	strbuf_release(&got);
+}
+
 #define EXPECT_FLAGS(co, want)                                                                                     \
 	do {                                                                                                        \
 		struct strbuf got_ = STRBUF_INIT;                                                                   \
@@ -221,11 +266,15 @@ START_TEST(demo_estate_facts)
 		{ GW, "GHSA-v778-237x-gjrc", "golang.org/x/crypto", NULL, "0.31.0" },
 		{ API, "PYSEC-2024-57", "Django", NULL, "4.2.14" },
 		{ BATCH, "ALSA-2023:3722", "openssl-libs", NULL, "1:3.0.7-16.el9_2" },
+		{ PMA, "DEBIAN-CVE-2024-38475", "apache2", "CVE-2024-38475", "2.4.61-1~deb12u1" },
+		{ JENKINS, "DEBIAN-CVE-2023-4911", "libc6", "CVE-2023-4911", "2.36-9+deb12u3" },
+		{ ES, "GHSA-3pxv-7cmr-fjr4", "log4j-core", NULL, "2.25.4" },
 	};
 	static const struct {
 		int asset;
 		size_t vulns;
-	} counts[] = { { PAY, 395 }, { LEDGER, 585 }, { WEB, 5 }, { API, 115 }, { BATCH, 9 }, { GW, 4 } };
+	} counts[] = { { PAY, 395 }, { LEDGER, 585 }, { WEB, 5 },       { API, 115 }, { BATCH, 9 },
+		       { GW, 4 },    { JENKINS, 218 }, { PMA, 372 }, { ES, 1 } };
 	char *dir = th_demo_copy(), *eng = path_in(dir, "demo/engagement.yaml"), *out = path_in(dir, "out");
 	char *json = path_in(dir, "out/findings.json"), *csv = path_in(dir, "out/findings.csv");
 	char *checker = th_repo_path("tests/lib/demo_provenance.py"), *data = th_data_path("");
@@ -233,7 +282,7 @@ START_TEST(demo_estate_facts)
 	struct th_result res;
 	json_t *doc = NULL, *f, *secret = NULL, *k, *net, *pair, *bundle = NULL;
 	const char *prov[] = { "python3", checker, json, data, NULL };
-	char flags[512];
+	char flags[1024];
 	size_t i;
 
 	ck_assert_ptr_nonnull(th_demo_vulndb());
@@ -288,6 +337,9 @@ START_TEST(demo_estate_facts)
 	EXPECT_SET(doc, kev_cve_on, img[LEDGER], "CVE-2012-1823,CVE-2023-44487,CVE-2023-4911,CVE-2024-38475,CVE-2024-4577");
 	EXPECT_SET(doc, kev_cve_on, img[WEB], "");
 	EXPECT_SET(doc, kev_cve_on, img[API], "");
+	EXPECT_SET(doc, kev_cve_on, img[JENKINS], "CVE-2023-4911,CVE-2025-48384");
+	EXPECT_SET(doc, kev_cve_on, img[PMA], "CVE-2023-4911,CVE-2024-38475");
+	EXPECT_SET(doc, kev_cve_on, img[ES], "");
 
 	/* The signing key: deleted by a later layer, still in the image, never shown. */
 	ck_assert_uint_eq(count_kind_on(doc, "secret", NULL), 1);
@@ -335,10 +387,26 @@ START_TEST(demo_estate_facts)
 	EXPECT_SET(doc, threat, "aws:482913746520",
 		   "CryptoCurrency:EC2/BitcoinTool.B!DNS=high,UnauthorizedAccess:EC2/SSHBruteForce=low");
 	k = by_company(jsonx_dig(doc, "scores.companies"), "kestrel");
-	/* The red flags: the KEV-listed payments image behind a public load balancer, then the cloud's. */
+	/* Both companies get a grade: their mirrored third-party images are in their registries, so coverage
+	 * is over the 70% threshold. What is left: the Prometheus images (no package database; not mirrored),
+	 * Kestrel's legacy exporter (not in its registry; its data-room archive has no package database),
+	 * the CrowdStrike (RHEL UBI), Datadog (Ubuntu 22.10) and Elastic 7.10.2 (CentOS 8) images whose
+	 * operating systems have no advisories in the demo database, and each AWS export's missing calls. */
+	expect_rating(by_company(jsonx_dig(doc, "scores.companies"), "heron"), "D", 25, 21.0,
+		      "not-assessed=heron/mirror/alertmanager:v0.27.0,not-assessed=heron/mirror/node-exporter:v1.8.2,"
+		      "not-assessed=heron/mirror/prometheus:v2.53.2,partial=aws:account:310987654321,"
+		      "partial=heron/mirror/crowdstrike/falcon-sensor:7.18.0");
+	expect_rating(k, "F", 30, 24.0,
+		      "not-assessed=kestrel/legacy/settlement-export:legacy,not-assessed=kestrel/mirror/prometheus:v2.26.0,"
+		      "not-assessed=oci-dir:images/kestrel:settlement-export-legacy,partial=aws:account:482913746520,"
+		      "partial=kestrel/mirror/crowdstrike/falcon-sensor:6.51.0,partial=kestrel/mirror/datadog-agent:7.45.0,"
+		      "partial=kestrel/mirror/elasticsearch:7.10.2,partial=kestrel/mirror/filebeat:7.10.2,"
+		      "partial=kestrel/mirror/kibana:7.10.2");
+	/* The red flags: the KEV-listed images behind public load balancers (payments, the ledger back office,
+	 * Jenkins and phpMyAdmin), then the cloud's. */
 	snprintf(flags, sizeof(flags),
-		 "kev-internet-facing=%s+%s,root-without-mfa=aws:account:482913746520,"
-		 "public-data-store=arn:aws:s3:::kestrel-merchant-statements", img[LEDGER], img[PAY]);
+		 "kev-internet-facing=%s+%s+%s+%s,root-without-mfa=aws:account:482913746520,"
+		 "public-data-store=arn:aws:s3:::kestrel-merchant-statements", img[JENKINS], img[LEDGER], img[PMA], img[PAY]);
 	EXPECT_FLAGS(k, flags);
 	EXPECT_FLAGS(by_company(jsonx_dig(doc, "scores.companies"), "heron"), "");
 	/* The consolidation plan: the two production VPCs both use 10.40.0.0/16. */
@@ -362,7 +430,7 @@ START_TEST(demo_estate_facts)
 	/* Every advisory, package, fixed version and CVE id behind a finding is in ../shared/data. */
 	th_run(&res, prov, NULL, NULL, NULL);
 	th_assert_status(&res, 0);
-	ck_assert_msg(strstr(res.out.buf, "1113 vulnerability findings checked"), "%s", res.out.buf);
+	ck_assert_msg(strstr(res.out.buf, "3380 vulnerability findings checked"), "%s", res.out.buf);
 	th_result_release(&res);
 
 	json_decref(doc);

@@ -166,18 +166,18 @@ kw("merchant-dashboard", "checkout", f"{K}/checkout/merchant-dashboard:latest", 
 kw("ledger-admin", "ledger", f"{K}/ledger/admin:1.0.7", [80], replicas=1, sc={"privileged": True},
    extra={"volumes": [{"name": "host", "hostPath": {"path": "/"}}]})
 kw("ledger-api", "ledger", f"{K}/ledger/api:2.3.1", [8080])
-kw("postgres", "payments", f"{K}/mirror/postgres:11.16", [5432], kind="StatefulSet", replicas=1, sc=ROOT)
-kw("redis", "checkout", f"{K}/mirror/redis:6.0.5", [6379], kind="StatefulSet", replicas=1)
-kw("rabbitmq", "payments", f"{K}/mirror/rabbitmq:3.8.9-management", [5672, 15672], kind="StatefulSet", replicas=3)
-kw("jenkins", "ci", f"{K}/ci/jenkins:2.346.1-lts", [8080, 50000], kind="StatefulSet", replicas=1, sc={"privileged": True}, sa_="jenkins",
+kw("postgres", "payments", f"{K}/mirror/postgres:13.11", [5432], kind="StatefulSet", replicas=1, sc=ROOT)
+kw("redis", "checkout", f"{K}/mirror/redis:7.0.11", [6379], kind="StatefulSet", replicas=1)
+kw("rabbitmq", "payments", f"{K}/mirror/rabbitmq:3.11.18-management", [5672, 15672], kind="StatefulSet", replicas=3)
+kw("jenkins", "ci", f"{K}/ci/jenkins:2.401.3-lts", [8080, 50000], kind="StatefulSet", replicas=1, sc={"privileged": True}, sa_="jenkins",
    extra={"volumes": [{"name": "docker-sock", "hostPath": {"path": "/var/run/docker.sock"}}]})
-kw("sonarqube", "ci", f"{K}/mirror/sonarqube:8.9-community", [9000], replicas=1)
-kw("grafana", "monitoring", f"{K}/mirror/grafana:7.5.7", [3000], replicas=1)
+kw("sonarqube", "ci", f"{K}/mirror/sonarqube:9.9.1-community", [9000], replicas=1)
+kw("grafana", "monitoring", f"{K}/mirror/grafana:10.2.0", [3000], replicas=1)
 kw("prometheus", "monitoring", f"{K}/mirror/prometheus:v2.26.0", [9090], kind="StatefulSet", replicas=1)
 kw("kibana", "ops", f"{K}/mirror/kibana:7.10.2", [5601], replicas=1)
 kw("elasticsearch", "ops", f"{K}/mirror/elasticsearch:7.10.2", [9200], kind="StatefulSet", replicas=3, sc={"privileged": True})
 kw("debug-shell", "default", f"{K}/tools/netshoot:latest", replicas=1, sc={"privileged": True}, extra={"hostNetwork": True, "hostPID": True})
-kw("php-myadmin", "ledger", f"{K}/mirror/phpmyadmin:5.0.2", [80], replicas=1)
+kw("php-myadmin", "ledger", f"{K}/mirror/phpmyadmin:5.2.1", [80], replicas=1)
 w.append(deploy("DaemonSet", "datadog-agent", "monitoring", podspec([container("agent", f"{K}/mirror/datadog-agent:7.45.0", {"privileged": True}, [8125])],
     "datadog-agent", {"hostPID": True, "volumes": [{"name": "proc", "hostPath": {"path": "/proc"}}]})))
 w.append(deploy("DaemonSet", "falcon-sensor", "ops", podspec([container("falcon-node-sensor", f"{K}/mirror/crowdstrike/falcon-sensor:6.51.0",
@@ -186,11 +186,11 @@ w.append(deploy("DaemonSet", "filebeat", "ops", podspec([container("filebeat", f
     mounts=[{"name": "varlog", "mountPath": "/var/log"}])], "default", VOL_LOG)))
 w.append(cron("settlement-export", "payments", "30 23 * * *", podspec([container("export", f"{K}/legacy/settlement-export:legacy", ROOT)])))
 w.append(cron("ledger-close", "ledger", "0 0 * * *", podspec([container("close", f"{K}/ledger/admin:1.0.7", ROOT)])))
-w.append(cron("db-backup", "payments", "0 3 * * *", podspec([container("backup", f"{K}/mirror/postgres:11.16", ROOT,
+w.append(cron("db-backup", "payments", "0 3 * * *", podspec([container("backup", f"{K}/mirror/postgres:13.11", ROOT,
     env=[{"name": "PGPASSWORD", "value": "Kestrel2019!"}])])))
-w.append(cron("cert-renew", "ops", "0 4 * * 1", podspec([container("certbot", f"{K}/mirror/certbot:v1.12.0", ROOT)])))
+w.append(cron("cert-renew", "ops", "0 4 * * 1", podspec([container("certbot", f"{K}/mirror/certbot:v2.7.1", ROOT)])))
 w.append({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "tmp-migration-2024", "namespace": "default"},
-          "spec": podspec([container("psql", f"{K}/mirror/postgres:11.16", ROOT, res=False)])})
+          "spec": podspec([container("psql", f"{K}/mirror/postgres:13.11", ROOT, res=False)])})
 dump(f"{OUT}/kestrel/workloads.yaml", w)
 s = [svc("payments-api", "payments", 80, 8080), svc("fraud-scoring", "payments", 80, 5000), svc("card-vault-proxy", "payments", 8443, 8443),
      svc("checkout-web", "checkout", 80, 3000, "LoadBalancer"), svc("checkout-bff", "checkout", 80, 8080),
