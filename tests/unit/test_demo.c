@@ -31,7 +31,7 @@ static const char *const img_fmt[NIMG] = {
 	/* Built from samples/demo/images/mirrors.json: what the companies mirror or build beyond the above. */
 	"registry:registry.kestrel.localhost:%d/kestrel/ci/jenkins:2.401.3-lts",
 	"registry:registry.kestrel.localhost:%d/kestrel/mirror/phpmyadmin:5.2.1",
-	"registry:registry.kestrel.localhost:%d/kestrel/mirror/elasticsearch:7.10.2",
+	"registry:registry.kestrel.localhost:%d/kestrel/mirror/elastic/elasticsearch:7.10.2",
 };
 static char img[NIMG][160];
 
@@ -129,6 +129,37 @@ static const char *expired_waiver(json_t *f, const char *unused)
 {
 	(void)unused;
 	return strcmp(jsonx_strz(f, "rule"), "WAIVER-EXPIRED") ? NULL : jsonx_str(f, "company");
+}
+
+/* The security-tool capabilities either company has, as CATEGORY=STATE:COMPANY[TOOL+TOOL]..., sorted. */
+static void tool_rows(json_t *doc, struct strbuf *out)
+{
+	char buf[16][256];
+	const char *v[16];
+	json_t *m, *c, *t;
+	size_t i, k, j, n = 0;
+
+	json_array_foreach(jsonx_dig(doc, "consolidation.tools.matrix"), i, m) {
+		struct strbuf row = STRBUF_INIT;
+
+		if (!strcmp(jsonx_strz(m, "state"), "none"))
+			continue;
+		ck_assert_uint_lt(n, 16);
+		strbuf_addf(&row, "%s=%s:", jsonx_strz(m, "category"), jsonx_strz(m, "state"));
+		json_array_foreach(json_object_get(m, "companies"), k, c) {
+			strbuf_addf(&row, "%s[", jsonx_strz(c, "company"));
+			json_array_foreach(json_object_get(c, "tools"), j, t)
+				strbuf_addf(&row, "%s%s", j ? "+" : "", json_string_value(t));
+			strbuf_addch(&row, ']');
+		}
+		snprintf(buf[n], sizeof(buf[n]), "%s", row.buf);
+		v[n] = buf[n];
+		n++;
+		strbuf_release(&row);
+	}
+	qsort(v, n, sizeof(v[0]), cmp_str);
+	for (i = 0; i < n; i++)
+		strbuf_addf(out, "%s%s", i ? "," : "", v[i]);
 }
 
 static size_t count_kind_on(json_t *doc, const char *kind, const char *asset)
@@ -233,6 +264,29 @@ static void expect_rating(json_t *co, const char *grade, long long units, double
 	strbuf_release(&got);
 }
 
+/* Page n of the report as text, whitespace runs made one space (pdftotext lays lines out as on the page). */
+static void page_text(const char *pdf, int n, struct strbuf *out)
+{
+	char page[16];
+	const char *argv[] = { "pdftotext", "-f", page, "-l", page, pdf, "-", NULL };
+	struct th_result res;
+	const char *c;
+
+	snprintf(page, sizeof(page), "%d", n);
+	th_run(&res, argv, NULL, NULL, NULL);
+	th_assert_status(&res, 0);
+	strbuf_reset(out);
+	for (c = res.out.buf; *c; c++) {
+		if (*c == ' ' || *c == '\n' || *c == '\t' || *c == '\f') {
+			if (out->len && out->buf[out->len - 1] != ' ')
+				strbuf_addch(out, ' ');
+		} else {
+			strbuf_addch(out, *c);
+		}
+	}
+	th_result_release(&res);
+}
+
 #define EXPECT_FLAGS(co, want)                                                                                     \
 	do {                                                                                                        \
 		struct strbuf got_ = STRBUF_INIT;                                                                   \
@@ -277,6 +331,14 @@ START_TEST(demo_estate_facts)
 		       { GW, 4 },    { JENKINS, 218 }, { PMA, 372 }, { ES, 1 } };
 	char *dir = th_demo_copy(), *eng = path_in(dir, "demo/engagement.yaml"), *out = path_in(dir, "out");
 	char *json = path_in(dir, "out/findings.json"), *csv = path_in(dir, "out/findings.csv");
+	char *pdf = path_in(dir, "out/report.pdf");
+	static const char *const top[] = {
+		"(Łódź): CVE-2024-4577 (known exploited) in php8.2-cli on kestrel/ledger/admin:1.0.7: act now.",
+		"(Łódź): CVE-2025-24813 (known exploited) in tomcat10 on kestrel/payments/api:3.2.0: act now.",
+		"(Łódź): CVE-2025-27363 (known exploited) in libfreetype6 on kestrel/payments/api:3.2.0: act now.",
+		"(Łódź): CVE-2024-38475 (known exploited) in apache2 on kestrel/ledger/admin:1.0.7 and 1 more asset: act now.",
+		"(Łódź): CVE-2023-44487 (known exploited) in libtomcat10-java on kestrel/payments/api:3.2.0: act now.",
+	};
 	char *checker = th_repo_path("tests/lib/demo_provenance.py"), *data = th_data_path("");
 	struct strbuf text = STRBUF_INIT;
 	struct th_result res;
@@ -393,15 +455,17 @@ START_TEST(demo_estate_facts)
 	 * the CrowdStrike (RHEL UBI), Datadog (Ubuntu 22.10) and Elastic 7.10.2 (CentOS 8) images whose
 	 * operating systems have no advisories in the demo database, and each AWS export's missing calls. */
 	expect_rating(by_company(jsonx_dig(doc, "scores.companies"), "heron"), "D", 25, 21.0,
-		      "not-assessed=heron/mirror/alertmanager:v0.27.0,not-assessed=heron/mirror/node-exporter:v1.8.2,"
-		      "not-assessed=heron/mirror/prometheus:v2.53.2,partial=aws:account:310987654321,"
+		      "not-assessed=heron/mirror/prometheus/alertmanager:v0.27.0,"
+		      "not-assessed=heron/mirror/prometheus/node-exporter:v1.8.2,"
+		      "not-assessed=heron/mirror/prometheus/prometheus:v2.53.2,partial=aws:account:310987654321,"
 		      "partial=heron/mirror/crowdstrike/falcon-sensor:7.18.0");
 	expect_rating(k, "F", 30, 24.0,
-		      "not-assessed=kestrel/legacy/settlement-export:legacy,not-assessed=kestrel/mirror/prometheus:v2.26.0,"
+		      "not-assessed=kestrel/legacy/settlement-export:legacy,"
+		      "not-assessed=kestrel/mirror/prometheus/prometheus:v2.26.0,"
 		      "not-assessed=oci-dir:images/kestrel:settlement-export-legacy,partial=aws:account:482913746520,"
-		      "partial=kestrel/mirror/crowdstrike/falcon-sensor:6.51.0,partial=kestrel/mirror/datadog-agent:7.45.0,"
-		      "partial=kestrel/mirror/elasticsearch:7.10.2,partial=kestrel/mirror/filebeat:7.10.2,"
-		      "partial=kestrel/mirror/kibana:7.10.2");
+		      "partial=kestrel/mirror/crowdstrike/falcon-sensor:6.51.0,partial=kestrel/mirror/datadog/agent:7.45.0,"
+		      "partial=kestrel/mirror/elastic/elasticsearch:7.10.2,partial=kestrel/mirror/elastic/filebeat:7.10.2,"
+		      "partial=kestrel/mirror/elastic/kibana:7.10.2");
 	/* The red flags: the KEV-listed images behind public load balancers (payments, the ledger back office,
 	 * Jenkins and phpMyAdmin), then the cloud's. */
 	snprintf(flags, sizeof(flags),
@@ -409,6 +473,14 @@ START_TEST(demo_estate_facts)
 		 "public-data-store=arn:aws:s3:::kestrel-merchant-statements", img[JENKINS], img[LEDGER], img[PMA], img[PAY]);
 	EXPECT_FLAGS(k, flags);
 	EXPECT_FLAGS(by_company(jsonx_dig(doc, "scores.companies"), "heron"), "");
+	/* The consolidation plan's tools, recognised from the mirrored images (the mirrors keep the upstream
+	 * repository path): both run CrowdStrike, Heron also Falco; Kestrel observes with Datadog, Elastic and
+	 * Prometheus, Heron with Prometheus; only Heron has cert-manager and Argo CD. */
+	strbuf_reset(&text);
+	tool_rows(doc, &text);
+	ck_assert_str_eq(text.buf, "certificates=gap:heron[cert-manager]kestrel[],gitops=gap:heron[argo-cd]kestrel[],"
+				   "observability=overlap:heron[prometheus]kestrel[datadog+elastic+prometheus],"
+				   "runtime-security=overlap:heron[falco+crowdstrike-falcon]kestrel[crowdstrike-falcon]");
 	/* The consolidation plan: the two production VPCs both use 10.40.0.0/16. */
 	net = jsonx_dig(doc, "consolidation.network");
 	pair = NULL;
@@ -424,6 +496,13 @@ START_TEST(demo_estate_facts)
 	ck_assert_str_eq(jsonx_strz(json_object_get(pair, "b"), "account"), "482913746520");
 	ck_assert_int_eq(jsonx_int(net, "pair_count", 0), NET_PAIRS);
 
+	/* The executive summary names the five top risks, each advisory once, by CVE and image, not registry keys. */
+	page_text(pdf, 2, &text);
+	for (i = 0; i < sizeof(top) / sizeof(top[0]); i++)
+		ck_assert_msg(strstr(text.buf, top[i]) != NULL, "top five lacks '%s':\n%s", top[i], text.buf);
+	ck_assert_ptr_null(strstr(text.buf, "more of the top five"));
+	ck_assert_ptr_null(strstr(text.buf, "registry:"));
+
 	strbuf_reset(&text);
 	th_read(csv, &text);
 	ck_assert_ptr_null(strstr(text.buf, EC_KEY_BODY));
@@ -436,7 +515,7 @@ START_TEST(demo_estate_facts)
 	json_decref(doc);
 	strbuf_release(&text);
 	th_rm_rf(dir);
-	free(dir), free(eng), free(out), free(json), free(csv), free(checker), free(data);
+	free(dir), free(eng), free(out), free(json), free(csv), free(pdf), free(checker), free(data);
 }
 END_TEST
 
@@ -446,7 +525,8 @@ Suite *demo_suite(void)
 	TCase *tc = tcase_create("demo");
 
 	tcase_set_timeout(tc, 120);
-	if (th_demo_have_tools("demo_estate_facts") && th_demo_have_data("demo_estate_facts")) {
+	if (th_demo_have_tools("demo_estate_facts") && th_have_tool("demo_estate_facts", "pdftotext") &&
+	    th_demo_have_data("demo_estate_facts")) {
 		tcase_add_unchecked_fixture(tc, th_demo_build, NULL);
 		tcase_add_test(tc, demo_estate_facts);
 	}
