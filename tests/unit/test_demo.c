@@ -481,6 +481,16 @@ START_TEST(demo_estate_facts)
 	ck_assert_str_eq(text.buf, "certificates=gap:heron[cert-manager]kestrel[],gitops=gap:heron[argo-cd]kestrel[],"
 				   "observability=overlap:heron[prometheus]kestrel[datadog+elastic+prometheus],"
 				   "runtime-security=overlap:heron[falco+crowdstrike-falcon]kestrel[crowdstrike-falcon]");
+	/* The clouds each estate uses: Kestrel's GCP export is one project (an asset naming none adds none). */
+	json_array_foreach(jsonx_dig(doc, "consolidation.estate.companies"), i, f) {
+		json_t *cl;
+		size_t j;
+
+		json_array_foreach(json_object_get(f, "clouds"), j, cl)
+			ck_assert_msg(jsonx_int(cl, "accounts", -1) == 1, "%s: %s accounts: %lld", jsonx_strz(f, "company"),
+				      jsonx_strz(cl, "cloud"), jsonx_int(cl, "accounts", -1));
+		ck_assert_uint_eq(json_array_size(json_object_get(f, "clouds")), 2);
+	}
 	/* The consolidation plan: the two production VPCs both use 10.40.0.0/16. */
 	net = jsonx_dig(doc, "consolidation.network");
 	pair = NULL;
