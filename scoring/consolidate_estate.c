@@ -382,7 +382,8 @@ static int see_asset(const struct ectx *e, struct co_facts *f, json_t *seen_imag
 				goto cleanup;
 			}
 		}
-		if ((acct = cons_account_of(a)))
+		/* An asset whose account or project is not known (empty) is not another account. */
+		if ((acct = cons_account_of(a)) && *acct)
 			json_object_set_new(accts, acct, json_true());
 		region = cons_str(a->doc, "region") ? cons_str(a->doc, "region") : cons_str(a->doc, "location");
 		/* Regions in use: where resources are, not every region an account has enabled. */

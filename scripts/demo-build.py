@@ -17,6 +17,7 @@ every file imported. Nothing reaches the network.
 """
 import argparse
 import glob
+import hashlib
 import io
 import json
 import os
@@ -29,6 +30,8 @@ import zipfile
 from datetime import datetime
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import demo_mirrors  # noqa: E402
 
 
 def die(msg):
@@ -90,7 +93,7 @@ class Layer:
                     t.addfile(ti, io.BytesIO(data))
 
 
-def rpmdb(spec_file, tmp):
+def rpmdb(spec_file, tmp, vendor="AlmaLinux"):
     """An rpm SQLite database holding the packages spec_file lists, as rpm itself writes it."""
     top, db = os.path.join(tmp, "rpmtop"), os.path.join(tmp, "rpmdb")
     os.makedirs(db, exist_ok=True)
@@ -100,8 +103,9 @@ def rpmdb(spec_file, tmp):
     for src, epoch, ver, rel, lic, subs, summary in lines:
         summary = summary.strip()
         spec = ["Name: %s" % src, "Version: %s" % ver, "Release: %s" % rel, "Summary: %s" % summary,
-                "License: %s" % lic, "Vendor: AlmaLinux", "Packager: AlmaLinux Packaging Team <packager@almalinux.org>",
-                "URL: https://almalinux.org/", "BuildArch: x86_64"]
+                "License: %s" % lic, "Vendor: %s" % vendor, "BuildArch: x86_64"]
+        if vendor == "AlmaLinux":
+            spec += ["Packager: AlmaLinux Packaging Team <packager@almalinux.org>", "URL: https://almalinux.org/"]
         if epoch != "0":
             spec.append("Epoch: %s" % epoch)
         spec += ["%description", summary, ""]
@@ -199,6 +203,35 @@ def build_image(img, images_dir, layouts, cache, tmp):
     return "oci-dir:images/%s:%s" % (img["layout"], img["tag"])
 
 
+def seal_bundles(out):
+    """Write the SHA256SUMS of each evidence bundle under dataroom/ (a folder with a kit's commands.tsv), as the
+    kit's script does when it finishes: the digest of every other file, sorted by name. Made here from the
+    sample files, so the manifest always verifies; commands.tsv must name exactly the files a command wrote."""
+    n = 0
+    for tsv in sorted(glob.glob(os.path.join(out, "dataroom", "*", "commands.tsv"))):
+        folder = os.path.dirname(tsv)
+        files = []
+        for dirpath, dirnames, names in os.walk(folder):
+            dirnames.sort()
+            files += [os.path.relpath(os.path.join(dirpath, f), folder).replace(os.sep, "/") for f in names]
+        files = sorted(f for f in files if f != "SHA256SUMS")
+        with open(tsv) as fh:
+            lines = fh.read().splitlines()
+        if not lines or not lines[0].startswith("# vetter-bundle\t1\tkit\t"):
+            die("%s: the first line is not '# vetter-bundle<TAB>1<TAB>kit<TAB>NAME'" % tsv)
+        written = {l.split("\t")[0] for l in lines[1:] if l}
+        kit = lines[0].split("\t")[3]
+        made = {f for f in files if f.startswith(kit + "/")}
+        if written != made:
+            die("%s: commands.tsv and the kit's files differ: %s" % (tsv, sorted(written ^ made)))
+        with open(os.path.join(folder, "SHA256SUMS"), "w") as fh:
+            for f in files:
+                with open(os.path.join(folder, f), "rb") as src:
+                    fh.write("%s  %s\n" % (hashlib.sha256(src.read()).hexdigest(), f))
+        n += 1
+    return n
+
+
 def push(spec, out, port, registry_dir):
     """Push the images marked 'push' and point the engagement's files at the registry's port."""
     n = 0
@@ -235,6 +268,8 @@ def package_keys(pkg):
     keys = {(eco, name)}
     if pkg.get("source_name"):
         keys.add((eco, pkg["source_name"]))
+    if pkg.get("type") == "deb":  # dpkg databases of Ubuntu images too: their advisories name the same packages
+        keys |= {("Ubuntu", n) for _, n in keys}
     if pkg.get("type") == "pypi":
         keys.add((eco, name.lower()))
     return keys
@@ -337,8 +372,25 @@ def main():
         for layout in sorted({i["layout"] for i in spec["images"]}):
             run(["umoci", "gc", "--layout", os.path.join(out, "images", layout)])
         msg = "%d images built" % len(refs)
+        mirrors, mirror_layout = None, os.path.join(out, "images", "mirrors")
+        if os.path.exists(os.path.join(images_dir, "mirrors.json")):
+            with open(os.path.join(images_dir, "mirrors.json")) as fh:
+                mirrors = json.load(fh)
+            rpms = {}
+
+            def rpm_for(name, vendor):
+                if name not in rpms:
+                    rpms[name] = rpmdb(os.path.join(images_dir, "mirrors", name), os.path.join(tmp, "rpm-" + name), vendor)[0]
+                return rpms[name]
+            refs += demo_mirrors.build(mirrors, mirror_layout, rpm_for, jar)
+            msg += " and %d mirrored or first-party images written" % len(mirrors["images"])
         if args.registry_port:
-            msg += "; %d pushed to the demo registry" % push(spec, out, args.registry_port, args.registry_dir)
+            n = push(spec, out, args.registry_port, args.registry_dir)
+            if mirrors:
+                n += demo_mirrors.push(mirrors, mirror_layout, args.registry_port, run)
+            msg += "; %d pushed to the demo registry" % n
+        # After the port is written into the files: the manifest covers the files as sent.
+        msg += "; %d evidence bundle(s) sealed" % seal_bundles(out)
         if args.vetter and args.data and args.vulndb:
             n, c = build_vulndb(os.path.abspath(args.vetter), os.path.abspath(args.data), os.path.abspath(args.vulndb),
                                 out, refs, tmp)

@@ -4,6 +4,7 @@
  * overrides, the evidence manifest, and the findings register.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/err.h"
@@ -25,10 +26,18 @@ static int param_line(struct rctx *r, const char *label, const json_t *v)
 
 	if (!v)
 		return 0;
-	if (json_is_string(v))
+	if (json_is_string(v)) {
 		strbuf_addstr(&val, json_string_value(v));
-	else
-		jsonx_dump_canonical(&val, v);
+	} else {
+		/* Six significant digits (0.7, not 0.69999999999999996) and ", " between items so lines wrap at spaces. */
+		char *s = json_dumps(v, JSON_ENCODE_ANY | JSON_SORT_KEYS | JSON_REAL_PRECISION(6));
+
+		if (s)
+			strbuf_addstr(&val, s);
+		else
+			jsonx_dump_canonical(&val, v);
+		free(s);
+	}
 	strbuf_addf(&line, "%s: %s", label, val.buf);
 	rc = pdf_paragraph(r->p, PDF_REGULAR, 8.5f, pdf_black, line.buf, 0);
 	strbuf_release(&line);

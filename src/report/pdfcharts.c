@@ -126,6 +126,8 @@ static int by_framework(struct rctx *r, const char **names, const struct pdf_rgb
 						100.0 * jsonx_num(e, "passed", 0) / jsonx_num(e, "checks", 1);
 		}
 	c.ncat = n;
+	for (j = 0; j < n; j++) /* the categories' labels: the frameworks by name */
+		fw[j] = rep_word(r, "frameworks", fw[j], fw[j]);
 	y = chart_slot(r, CHART_H);
 	return chart_bars(r->p, pdf_margin(r->p), y, pdf_content_width(r->p), CHART_H, &c);
 }
@@ -142,7 +144,8 @@ static int compliance_text(struct rctx *r)
 		cs = rep_company_scores(r, jsonx_strz(r->company[i], "id"));
 		json_array_foreach(json_object_get(cs, "compliance"), k, e) {
 			strbuf_reset(&line);
-			strbuf_addf(&line, "%s, %s: %s", jsonx_strz(r->company[i], "name"), jsonx_strz(e, "framework"),
+			strbuf_addf(&line, "%s, %s: %s", jsonx_strz(r->company[i], "name"),
+				    rep_word(r, "frameworks", jsonx_str(e, "framework"), jsonx_strz(e, "framework")),
 				    jsonx_strz(e, "text"));
 			if ((rc = pdf_paragraph(r->p, PDF_REGULAR, 8.5f, pdf_black, line.buf, 0)) < 0)
 				break;

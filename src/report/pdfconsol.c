@@ -35,40 +35,85 @@ static void join(struct strbuf *out, const json_t *arr)
 		strbuf_addf(out, "%s%s", i ? ", " : "", json_is_string(v) ? json_string_value(v) : "");
 }
 
+/* A tool's display name from the company's inventory (its id when not listed there). */
+static const char *tool_name(const json_t *t, const char *company, const char *id)
+{
+	const json_t *c, *x;
+	size_t i, k;
+
+	json_array_foreach(json_object_get(t, "inventory"), i, c) {
+		if (strcmp(jsonx_strz(c, "company"), company))
+			continue;
+		json_array_foreach(json_object_get(c, "tools"), k, x)
+			if (!strcmp(jsonx_strz(x, "id"), id) && jsonx_str(x, "name"))
+				return jsonx_str(x, "name");
+	}
+	return id;
+}
+
+/* "Company: Tool, Tool; Company: none seen" for one capability. */
+static void tools_by_company(struct rctx *r, const json_t *t, const json_t *m, struct strbuf *out)
+{
+	const json_t *c, *v;
+	size_t k, j;
+
+	strbuf_reset(out);
+	json_array_foreach(json_object_get(m, "companies"), k, c) {
+		strbuf_addf(out, "%s%s: ", k ? "; " : "", rep_company_name(r, jsonx_str(c, "company")));
+		json_array_foreach(json_object_get(c, "tools"), j, v)
+			strbuf_addf(out, "%s%s", j ? ", " : "",
+				    tool_name(t, jsonx_strz(c, "company"), json_is_string(v) ? json_string_value(v) : ""));
+		if (!json_array_size(json_object_get(c, "tools")))
+			strbuf_addstr(out, "none seen");
+	}
+}
+
+/*
+ * The capabilities either estate has a tool for, one row each; those neither
+ * has are named in one sentence after the table, not as rows of empty cells.
+ */
 static int tools(struct rctx *r)
 {
 	static const char *const headers[] = { "Capability", "State", "Tools by company", "Recommendation" };
 	static const float widths[] = { 1.6f, 0.9f, 2.6f, 3.6f };
-	const json_t *t = json_object_get(r->cons, "tools"), *m, *c;
-	struct strbuf who = STRBUF_INIT;
+	const json_t *t = json_object_get(r->cons, "tools"), *m;
+	struct strbuf who = STRBUF_INIT, none = STRBUF_INIT;
 	struct pdf_table *tab = NULL;
 	const char *cells[4];
 	char buf[200];
-	size_t i, k;
+	size_t i, rows = 0, nnone = 0;
 	int rc;
 
 	if ((rc = pdf_heading(r->p, "Security tools", 1)) < 0)
-		return rc;
+		goto cleanup;
 	if (!json_array_size(json_object_get(t, "matrix"))) {
-		strbuf_release(&who);
-		return rep_note(r, "No security tools were recognised in either estate.");
+		rc = rep_note(r, "No security tools were recognised in either estate.");
+		goto cleanup;
 	}
-	if ((rc = pdf_table_begin(r->p, &tab, 4, headers, widths, 7.5f)) < 0)
-		return rc;
 	json_array_foreach(json_object_get(t, "matrix"), i, m) {
-		strbuf_reset(&who);
-		json_array_foreach(json_object_get(m, "companies"), k, c) {
-			strbuf_addf(&who, "%s%s: ", k ? "; " : "", rep_company_name(r, jsonx_str(c, "company")));
-			join(&who, json_object_get(c, "tools"));
+		const char *title = jsonx_str(m, "title") ? jsonx_str(m, "title") : jsonx_strz(m, "category");
+
+		if (!strcmp(jsonx_strz(m, "state"), "none")) {
+			strbuf_addf(&none, "%s%s", nnone++ ? ", " : "", title);
+			continue;
 		}
-		cells[0] = jsonx_str(m, "title") ? jsonx_str(m, "title") : jsonx_strz(m, "category");
+		if (!tab && (rc = pdf_table_begin(r->p, &tab, 4, headers, widths, 7.5f)) < 0)
+			goto cleanup;
+		tools_by_company(r, t, m, &who);
+		cells[0] = title;
 		cells[1] = jsonx_strz(m, "state");
 		cells[2] = who.buf;
 		cells[3] = jsonx_strz(json_object_get(m, "recommendation"), "text");
-		if ((rc = pdf_table_row(tab, cells, i % 2 ? &zebra : NULL)) < 0)
+		if ((rc = pdf_table_row(tab, cells, rows++ % 2 ? &zebra : NULL)) < 0)
 			break;
 	}
 	pdf_table_end(tab);
+	tab = NULL;
+	if (rc == 0 && nnone) {
+		strbuf_reset(&who);
+		strbuf_addf(&who, "Not seen in either estate (choose one for the combined estate): %s.", none.buf);
+		rc = rep_para(r, who.buf);
+	}
 	if (rc == 0 && json_is_number(jsonx_dig(t, "saving.total"))) {
 		char money[64];
 
@@ -76,7 +121,10 @@ static int tools(struct rctx *r)
 		snprintf(buf, sizeof(buf), "Licence saving from the tools retired, where their cost is known: %s a year.", money);
 		rc = rep_para(r, buf);
 	}
+cleanup:
+	pdf_table_end(tab);
 	strbuf_release(&who);
+	strbuf_release(&none);
 	return rc;
 }
 

@@ -295,6 +295,10 @@ static int side_by_side(struct rctx *r)
 	if ((rc = pdf_table_begin(r->p, &t, r->ncompanies + 1, headers, widths, 8.5f)) < 0)
 		return rc;
 	for (row = 0; row < 13 && rc == 0; row++) {
+		/* Not the role (the cover names acquirer and target): the page has the top five risks, the red
+		 * flags and the conditions to hold. */
+		if (row == 12)
+			continue;
 		static const char *const labels[] = { "Rating", "Coverage", "", "", "", "", "Coverage gaps", "Red flags",
 						      "Remediation, all fixes", "Remediation, recommended",
 						      "Annual loss P50, before → after", "Annual loss P90, before → after",
@@ -424,13 +428,14 @@ static void item_text(struct rctx *r, const json_t *it, int flags, struct strbuf
 
 /*
  * Space a list will want below its heading, so the blocks above it leave
- * room: the list's bullets, but no more than a third of the page.
+ * room: the list's bullets (all of them, so no "… and N more" line), but no
+ * more than a third of the page.
  */
 static float list_height(struct rctx *r, const json_t *list, int flags, size_t max_items)
 {
 	struct strbuf line = STRBUF_INIT;
 	const json_t *it;
-	float h = HEADING_SPACE + BULLET_LEADING, cap = pdf_page_height(r->p) / 3;
+	float h = HEADING_SPACE + (json_array_size(list) ? 0 : BULLET_LEADING), cap = pdf_page_height(r->p) / 3;
 	size_t i;
 
 	json_array_foreach(list, i, it) {
@@ -443,6 +448,66 @@ static float list_height(struct rctx *r, const json_t *list, int flags, size_t m
 	return h < cap ? h : cap;
 }
 
+static const json_t *finding_by_id(const struct rctx *r, const char *id)
+{
+	size_t i;
+
+	for (i = 0; id && i < r->nfindings; i++)
+		if (!strcmp(jsonx_strz(r->sorted[i], "id"), id))
+			return r->sorted[i];
+	return NULL;
+}
+
+/*
+ * A top risk in a board's words: a vulnerability by its CVE and package
+ * (the advisory id and version are in the findings tables), marked when CISA
+ * lists it as exploited, on the asset it is on (by name) and how many more.
+ */
+static void risk_line(struct rctx *r, const struct issue_ref *ref, struct strbuf *line)
+{
+	const json_t *is = ref->issue, *assets = json_object_get(is, "assets"), *a;
+	const json_t *f = finding_by_id(r, json_string_value(json_array_get(json_object_get(is, "findings"), 0)));
+	const char *title = jsonx_strz(is, "title");
+	const char *cve = jsonx_str(json_array_get(json_object_get(f, "cves"), 0), "id"), *first = NULL;
+	long long n = rep_count(assets);
+	size_t i;
+
+	strbuf_addf(line, "%s — %s: ",
+		    rep_word(r, "domains", jsonx_str(is, "domain"), rep_word(r, "domains", "unmapped", "Other")),
+		    rep_company_name(r, ref->company));
+	if (cve && jsonx_str(json_object_get(f, "package"), "name"))
+		strbuf_addf(line, "%s%s in %s", cve, json_object_get(f, "kev") ? " (known exploited)" : "",
+			    jsonx_str(json_object_get(f, "package"), "name"));
+	else
+		strbuf_addf(line, "%s%s", title, json_object_get(f, "kev") ? " (known exploited)" : "");
+	json_array_foreach(assets, i, a) {
+		/* The first by name, not by the issue's order (which follows the findings' and may vary). */
+		const char *l = rep_asset_label(json_is_string(a) ? json_string_value(a)
+						: jsonx_str(a, "name") && *jsonx_str(a, "name") ? jsonx_str(a, "name")
+												  : jsonx_strz(a, "key"));
+
+		if (!first || strcmp(l, first) < 0)
+			first = l;
+	}
+	if (first)
+		strbuf_addf(line, " on %s", first);
+	if (n > 1)
+		strbuf_addf(line, " and %lld more asset%s", n - 1, n == 2 ? "" : "s");
+	strbuf_addf(line, ": %s.", rep_word(r, "priorities", jsonx_str(is, "priority"), "priority not set"));
+}
+
+/*
+ * One advisory of one company is one risk here, however many binary packages
+ * of its source carry it (php8.2-cli and libapache2-mod-php8.2; apache2 and
+ * apache2-bin): the top five names five different problems.
+ */
+static int same_risk(const struct issue_ref *a, const struct issue_ref *b)
+{
+	const char *ra = jsonx_strz(a->issue, "rule");
+
+	return *ra && !strcmp(a->company, b->company) && !strcmp(ra, jsonx_strz(b->issue, "rule"));
+}
+
 /*
  * The top five risks above the red flags and conditions: reserve is the room
  * those want; the first risk needs only first_reserve (the red flags' room)
@@ -451,10 +516,10 @@ static float list_height(struct rctx *r, const json_t *list, int flags, size_t m
  */
 static int top_risks(struct rctx *r, float reserve, float first_reserve)
 {
-	struct issue_ref refs[512];
+	struct issue_ref refs[512], top[5];
 	struct strbuf line = STRBUF_INIT;
 	const json_t *cs, *is;
-	size_t i, k, n = 0;
+	size_t i, k, n = 0, ntop = 0;
 	int rc = 0, shown = 0;
 
 	if ((rc = sub_heading(r, "Top five risks")) < 0)
@@ -464,22 +529,22 @@ static int top_risks(struct rctx *r, float reserve, float first_reserve)
 			if (n < sizeof(refs) / sizeof(refs[0]))
 				refs[n++] = (struct issue_ref){ is, jsonx_strz(cs, "company") };
 	qsort(refs, n, sizeof(refs[0]), cmp_issue);
-	for (i = 0; i < n && i < 5 && rc == 0; i++) {
-		long long assets = rep_count(json_object_get(refs[i].issue, "assets"));
-
+	for (i = 0; i < n && ntop < 5; i++) {
+		for (k = 0; k < ntop && !same_risk(&top[k], &refs[i]); k++)
+			;
+		if (k == ntop)
+			top[ntop++] = refs[i];
+	}
+	for (i = 0; i < ntop && rc == 0; i++) {
 		strbuf_reset(&line);
-		strbuf_addf(&line, "%s — %s: %s. %lld asset%s affected; %s (likelihood %d/5, impact %d/5).",
-			    rep_word(r, "domains", jsonx_str(refs[i].issue, "domain"), rep_word(r, "domains", "unmapped", "Other")),
-			    rep_company_name(r, refs[i].company), jsonx_strz(refs[i].issue, "title"), assets < 0 ? 0 : assets,
-			    assets == 1 ? " is" : "s are", rep_word(r, "priorities", jsonx_str(refs[i].issue, "priority"), "priority not set"),
-			    rep_level(jsonx_num(refs[i].issue, "likelihood", 0)), rep_level(jsonx_num(refs[i].issue, "impact", 0)));
+		risk_line(r, &top[i], &line);
 		if (bullet_fits(r, line.buf, pdf_bottom(r->p) + (shown ? reserve : first_reserve), &rc))
 			break;
 		shown++;
 	}
-	if (rc == 0 && n && shown < (n < 5 ? (int)n : 5)) {
+	if (rc == 0 && shown < (int)ntop) {
 		strbuf_reset(&line);
-		strbuf_addf(&line, "… %d more of the top five in the section 'Findings by domain'.", (n < 5 ? (int)n : 5) - shown);
+		strbuf_addf(&line, "… %d more of the top five in the section 'Findings by domain'.", (int)ntop - shown);
 		rc = rep_note(r, line.buf);
 	}
 	if (!n)

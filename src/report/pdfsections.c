@@ -21,6 +21,15 @@ static const char *const domain_ids[] = { "vulnerabilities",   "identity-access"
 
 static const struct pdf_rgb zebra = { 0.95f, 0.95f, 0.97f };
 
+const char *rep_asset_label(const char *name)
+{
+	const char *slash;
+
+	if (!name || strncmp(name, "registry:", 9) || !(slash = strchr(name + 9, '/')) || !slash[1])
+		return name ? name : "";
+	return slash + 1;
+}
+
 /* Names of up to five assets of a list ({name}, {key} or strings), "+N more" after. */
 static void asset_names(struct strbuf *out, const json_t *assets)
 {
@@ -35,7 +44,7 @@ static void asset_names(struct strbuf *out, const json_t *assets)
 			strbuf_addf(out, " +%zu more", n - 5);
 			break;
 		}
-		strbuf_addf(out, "%s%s", i ? ", " : "", s);
+		strbuf_addf(out, "%s%s", i ? ", " : "", rep_asset_label(s));
 	}
 	if (!n && json_is_integer(assets))
 		strbuf_addf(out, "%lld", (long long)json_integer_value(assets));
@@ -83,7 +92,7 @@ static int domain_from_findings(struct rctx *r, const char *dom, size_t *count)
 		cells[0] = rep_company_name(r, jsonx_str(x, "company"));
 		cells[1] = jsonx_strz(x, "title");
 		cells[2] = jsonx_strz(x, "severity");
-		cells[3] = jsonx_strz(json_object_get(x, "asset"), "name");
+		cells[3] = rep_asset_label(jsonx_strz(json_object_get(x, "asset"), "name"));
 		rc = pdf_table_row(t, cells, shown++ % 2 ? &zebra : NULL);
 	}
 	pdf_table_end(t);
@@ -234,11 +243,27 @@ static void value_text(char *buf, size_t n, const json_t *v, const char *unit)
 		snprintf(buf, n, "%.4g", json_number_value(v));
 }
 
+/* A comparison row's figure in words: a domain's rating by the domain's name, issues by priority. */
+static const char *figure_label(const struct rctx *r, const char *fig, char *buf, size_t n)
+{
+	const char *w = rep_word(r, "domains", fig, NULL);
+
+	if (w)
+		snprintf(buf, n, "Rating: %s", w);
+	else if (!strncmp(fig, "issues ", 7) && (w = rep_word(r, "priorities", fig + 7, NULL)))
+		snprintf(buf, n, "Open issues: %s", w);
+	else
+		snprintf(buf, n, "%s", fig);
+	if (buf[0] >= 'a' && buf[0] <= 'z')
+		buf[0] = (char)(buf[0] - 'a' + 'A');
+	return buf;
+}
+
 int rep_comparison(struct rctx *r)
 {
 	const json_t *cmp = json_object_get(r->scores, "comparison"), *col, *row;
 	const char *headers[REP_MAX_COMPANIES + 1], *cells[REP_MAX_COMPANIES + 1];
-	char vals[REP_MAX_COMPANIES][64];
+	char vals[REP_MAX_COMPANIES][64], label[160];
 	float widths[REP_MAX_COMPANIES + 1];
 	struct pdf_table *t = NULL;
 	size_t i, k, ncol = 0;
@@ -259,7 +284,7 @@ int rep_comparison(struct rctx *r)
 	if ((rc = pdf_table_begin(r->p, &t, ncol + 1, headers, widths, 8)) < 0)
 		return rc;
 	json_array_foreach(json_object_get(cmp, "rows"), i, row) {
-		cells[0] = jsonx_strz(row, "figure");
+		cells[0] = figure_label(r, jsonx_strz(row, "figure"), label, sizeof(label));
 		for (k = 0; k < ncol; k++) {
 			value_text(vals[k], 64, json_array_get(json_object_get(row, "values"), k), jsonx_str(row, "unit"));
 			cells[k + 1] = vals[k];

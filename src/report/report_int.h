@@ -47,6 +47,13 @@ struct pdf_rgb rep_company_colour(const struct rctx *r, size_t i);
 void rep_money(char *buf, size_t n, const json_t *amount, const char *currency);
 /* Thousands separators for an integer. */
 void rep_int(char *buf, size_t n, long long v);
+/*
+ * How the report's tables name an asset: an image pulled from a registry
+ * ("registry:HOST[:PORT]/REPO:TAG") by its repository and tag, since the
+ * company column already says whose registry it is; anything else as it is.
+ * Returns a pointer into name.
+ */
+const char *rep_asset_label(const char *name);
 /* A JSON count that is a number or an array (its size); -1 when neither. */
 long long rep_count(const json_t *v);
 /* Level 1-5 of a 0-1 value as docs/scoring.md defines it. */

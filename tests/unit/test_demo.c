@@ -20,7 +20,7 @@
 #include "th_demo.h"
 
 /* The images that run, as the clusters name them (the demo registry's port in the middle). */
-enum { PAY, LEDGER, WEB, API, BATCH, GW, NIMG };
+enum { PAY, LEDGER, WEB, API, BATCH, GW, JENKINS, PMA, ES, NIMG };
 static const char *const img_fmt[NIMG] = {
 	"registry:registry.kestrel.localhost:%d/kestrel/payments/api:3.2.0",
 	"registry:registry.kestrel.localhost:%d/kestrel/ledger/admin:1.0.7",
@@ -28,6 +28,10 @@ static const char *const img_fmt[NIMG] = {
 	"registry:registry.heron.localhost:%d/heron/tracking/api:2.7.1",
 	"registry:registry.heron.localhost:%d/heron/data/batch-runner:1.9.0",
 	"registry:registry.heron.localhost:%d/heron/platform/edge-gateway:0.14.2",
+	/* Built from samples/demo/images/mirrors.json: what the companies mirror or build beyond the above. */
+	"registry:registry.kestrel.localhost:%d/kestrel/ci/jenkins:2.401.3-lts",
+	"registry:registry.kestrel.localhost:%d/kestrel/mirror/phpmyadmin:5.2.1",
+	"registry:registry.kestrel.localhost:%d/kestrel/mirror/elastic/elasticsearch:7.10.2",
 };
 static char img[NIMG][160];
 
@@ -127,6 +131,37 @@ static const char *expired_waiver(json_t *f, const char *unused)
 	return strcmp(jsonx_strz(f, "rule"), "WAIVER-EXPIRED") ? NULL : jsonx_str(f, "company");
 }
 
+/* The security-tool capabilities either company has, as CATEGORY=STATE:COMPANY[TOOL+TOOL]..., sorted. */
+static void tool_rows(json_t *doc, struct strbuf *out)
+{
+	char buf[16][256];
+	const char *v[16];
+	json_t *m, *c, *t;
+	size_t i, k, j, n = 0;
+
+	json_array_foreach(jsonx_dig(doc, "consolidation.tools.matrix"), i, m) {
+		struct strbuf row = STRBUF_INIT;
+
+		if (!strcmp(jsonx_strz(m, "state"), "none"))
+			continue;
+		ck_assert_uint_lt(n, 16);
+		strbuf_addf(&row, "%s=%s:", jsonx_strz(m, "category"), jsonx_strz(m, "state"));
+		json_array_foreach(json_object_get(m, "companies"), k, c) {
+			strbuf_addf(&row, "%s[", jsonx_strz(c, "company"));
+			json_array_foreach(json_object_get(c, "tools"), j, t)
+				strbuf_addf(&row, "%s%s", j ? "+" : "", json_string_value(t));
+			strbuf_addch(&row, ']');
+		}
+		snprintf(buf[n], sizeof(buf[n]), "%s", row.buf);
+		v[n] = buf[n];
+		n++;
+		strbuf_release(&row);
+	}
+	qsort(v, n, sizeof(v[0]), cmp_str);
+	for (i = 0; i < n; i++)
+		strbuf_addf(out, "%s%s", i ? "," : "", v[i]);
+}
+
 static size_t count_kind_on(json_t *doc, const char *kind, const char *asset)
 {
 	json_t *f;
@@ -188,6 +223,70 @@ static void red_flags(json_t *co, struct strbuf *out)
 	}
 }
 
+/* The coverage units a company's rating rests on that were not fully assessed, as STATE=KEY (an image's
+ * key from its repository on, without the demo registry's host and port), sorted. */
+static void weak_units(json_t *co, struct strbuf *out)
+{
+	json_t *list = jsonx_dig(co, "coverage.list"), *u;
+	const char *v[64];
+	char buf[64][200];
+	size_t i, n = 0;
+
+	json_array_foreach(list, i, u) {
+		const char *key = jsonx_strz(u, "key"), *p = strstr(key, ".localhost:");
+
+		if (!strcmp(jsonx_strz(u, "state"), "assessed"))
+			continue;
+		ck_assert_uint_lt(n, 64);
+		if (p && strchr(p, '/'))
+			key = strchr(p, '/') + 1;
+		snprintf(buf[n], sizeof(buf[n]), "%s=%s", jsonx_strz(u, "state"), key);
+		v[n] = buf[n];
+		n++;
+	}
+	qsort(v, n, sizeof(v[0]), cmp_str);
+	for (i = 0; i < n; i++)
+		strbuf_addf(out, "%s%s", i ? "," : "", v[i]);
+}
+
+/* A company's rating and the coverage it rests on: grade, units, credit and the units not fully assessed. */
+static void expect_rating(json_t *co, const char *grade, long long units, double credit, const char *weak)
+{
+	struct strbuf got = STRBUF_INIT;
+
+	ck_assert_str_eq(jsonx_strz(jsonx_dig(co, "rating"), "status"), "rated");
+	ck_assert_str_eq(jsonx_strz(jsonx_dig(co, "rating"), "grade"), grade);
+	ck_assert_int_eq(jsonx_int(jsonx_dig(co, "coverage"), "units", -1), units);
+	ck_assert_double_eq_tol(json_number_value(jsonx_dig(co, "coverage.credit")), credit, 1e-9);
+	weak_units(co, &got);
+	ck_assert_msg(!strcmp(got.buf, weak), "%s: weak units: got\n  %s\nexpected\n  %s", jsonx_strz(co, "company"),
+		      got.buf, weak);
+	strbuf_release(&got);
+}
+
+/* Page n of the report as text, whitespace runs made one space (pdftotext lays lines out as on the page). */
+static void page_text(const char *pdf, int n, struct strbuf *out)
+{
+	char page[16];
+	const char *argv[] = { "pdftotext", "-f", page, "-l", page, pdf, "-", NULL };
+	struct th_result res;
+	const char *c;
+
+	snprintf(page, sizeof(page), "%d", n);
+	th_run(&res, argv, NULL, NULL, NULL);
+	th_assert_status(&res, 0);
+	strbuf_reset(out);
+	for (c = res.out.buf; *c; c++) {
+		if (*c == ' ' || *c == '\n' || *c == '\t' || *c == '\f') {
+			if (out->len && out->buf[out->len - 1] != ' ')
+				strbuf_addch(out, ' ');
+		} else {
+			strbuf_addch(out, *c);
+		}
+	}
+	th_result_release(&res);
+}
+
 #define EXPECT_FLAGS(co, want)                                                                                     \
 	do {                                                                                                        \
 		struct strbuf got_ = STRBUF_INIT;                                                                   \
@@ -221,19 +320,31 @@ START_TEST(demo_estate_facts)
 		{ GW, "GHSA-v778-237x-gjrc", "golang.org/x/crypto", NULL, "0.31.0" },
 		{ API, "PYSEC-2024-57", "Django", NULL, "4.2.14" },
 		{ BATCH, "ALSA-2023:3722", "openssl-libs", NULL, "1:3.0.7-16.el9_2" },
+		{ PMA, "DEBIAN-CVE-2024-38475", "apache2", "CVE-2024-38475", "2.4.61-1~deb12u1" },
+		{ JENKINS, "DEBIAN-CVE-2023-4911", "libc6", "CVE-2023-4911", "2.36-9+deb12u3" },
+		{ ES, "GHSA-3pxv-7cmr-fjr4", "log4j-core", NULL, "2.25.4" },
 	};
 	static const struct {
 		int asset;
 		size_t vulns;
-	} counts[] = { { PAY, 395 }, { LEDGER, 585 }, { WEB, 5 }, { API, 115 }, { BATCH, 9 }, { GW, 4 } };
+	} counts[] = { { PAY, 395 }, { LEDGER, 585 }, { WEB, 5 },       { API, 115 }, { BATCH, 9 },
+		       { GW, 4 },    { JENKINS, 218 }, { PMA, 372 }, { ES, 1 } };
 	char *dir = th_demo_copy(), *eng = path_in(dir, "demo/engagement.yaml"), *out = path_in(dir, "out");
 	char *json = path_in(dir, "out/findings.json"), *csv = path_in(dir, "out/findings.csv");
+	char *pdf = path_in(dir, "out/report.pdf");
+	static const char *const top[] = {
+		"(Łódź): CVE-2024-4577 (known exploited) in php8.2-cli on kestrel/ledger/admin:1.0.7: act now.",
+		"(Łódź): CVE-2025-24813 (known exploited) in tomcat10 on kestrel/payments/api:3.2.0: act now.",
+		"(Łódź): CVE-2025-27363 (known exploited) in libfreetype6 on kestrel/payments/api:3.2.0: act now.",
+		"(Łódź): CVE-2024-38475 (known exploited) in apache2 on kestrel/ledger/admin:1.0.7 and 1 more asset: act now.",
+		"(Łódź): CVE-2023-44487 (known exploited) in libtomcat10-java on kestrel/payments/api:3.2.0: act now.",
+	};
 	char *checker = th_repo_path("tests/lib/demo_provenance.py"), *data = th_data_path("");
 	struct strbuf text = STRBUF_INIT;
 	struct th_result res;
-	json_t *doc = NULL, *f, *secret = NULL, *k, *net, *pair;
+	json_t *doc = NULL, *f, *secret = NULL, *k, *net, *pair, *bundle = NULL;
 	const char *prov[] = { "python3", checker, json, data, NULL };
-	char flags[512];
+	char flags[1024];
 	size_t i;
 
 	ck_assert_ptr_nonnull(th_demo_vulndb());
@@ -245,12 +356,26 @@ START_TEST(demo_estate_facts)
 	th_read(json, &text);
 	ck_assert_int_eq(jsonx_parse(text.buf, text.len, json, &doc), 0);
 	ck_assert_ptr_null(strstr(text.buf, EC_KEY_BODY));
-	/* Both clusters, both registries (authorised, read-only), the data-room archive, both AWS
-	 * accounts' exports, Heron's Azure and Kestrel's Google Cloud exports and the GuardDuty report. */
-	ck_assert_uint_eq(json_array_size(json_object_get(doc, "sources")), 10);
-	json_array_foreach(json_object_get(doc, "sources"), i, f)
+	/* Both clusters, both registries (authorised, read-only), the data-room archive, Heron's AWS
+	 * export, Heron's Azure and Kestrel's Google Cloud exports, and Kestrel's evidence bundle. */
+	ck_assert_uint_eq(json_array_size(json_object_get(doc, "sources")), 9);
+	json_array_foreach(json_object_get(doc, "sources"), i, f) {
 		ck_assert_msg(!strcmp(jsonx_strz(f, "status"), "done"), "source %s: %s", jsonx_strz(f, "id"),
 			      jsonx_strz(f, "status"));
+		if (!strcmp(jsonx_strz(f, "id"), "kestrel-dataroom"))
+			bundle = json_object_get(f, "coverage");
+	}
+	/* Kestrel's bundle, made with 'vetter kit aws' (16 commands' outputs) plus its GuardDuty export:
+	 * the manifest made at build time verifies, and every file is read, none a gap. */
+	ck_assert_ptr_nonnull(bundle);
+	ck_assert_str_eq(jsonx_strz(bundle, "manifest"), "verified");
+	ck_assert_int_eq(jsonx_int(bundle, "files_read", -1), 17);
+	ck_assert_int_eq(jsonx_int(bundle, "files_not_read", -1), 0);
+	ck_assert_int_eq(jsonx_int(json_object_get(bundle, "tools"), "aws", -1), 16);
+	ck_assert_int_eq(jsonx_int(json_object_get(bundle, "tools"), "guardduty", -1), 1);
+	json_array_foreach(json_object_get(doc, "findings"), i, f)
+		ck_assert_msg(strcmp(jsonx_strz(f, "source"), "kestrel-dataroom") || strcmp(jsonx_strz(f, "kind"), "gap"),
+			      "bundle gap: %s", jsonx_strz(f, "title"));
 
 	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
 		f = find_vuln(doc, img[want[i].asset], want[i].rule, want[i].pkg);
@@ -274,6 +399,9 @@ START_TEST(demo_estate_facts)
 	EXPECT_SET(doc, kev_cve_on, img[LEDGER], "CVE-2012-1823,CVE-2023-44487,CVE-2023-4911,CVE-2024-38475,CVE-2024-4577");
 	EXPECT_SET(doc, kev_cve_on, img[WEB], "");
 	EXPECT_SET(doc, kev_cve_on, img[API], "");
+	EXPECT_SET(doc, kev_cve_on, img[JENKINS], "CVE-2023-4911,CVE-2025-48384");
+	EXPECT_SET(doc, kev_cve_on, img[PMA], "CVE-2023-4911,CVE-2024-38475");
+	EXPECT_SET(doc, kev_cve_on, img[ES], "");
 
 	/* The signing key: deleted by a later layer, still in the image, never shown. */
 	ck_assert_uint_eq(count_kind_on(doc, "secret", NULL), 1);
@@ -321,13 +449,49 @@ START_TEST(demo_estate_facts)
 	EXPECT_SET(doc, threat, "aws:482913746520",
 		   "CryptoCurrency:EC2/BitcoinTool.B!DNS=high,UnauthorizedAccess:EC2/SSHBruteForce=low");
 	k = by_company(jsonx_dig(doc, "scores.companies"), "kestrel");
-	/* The red flags: the KEV-listed payments image behind a public load balancer, then the cloud's. */
+	/* Both companies get a grade: their mirrored third-party images are in their registries, so coverage
+	 * is over the 70% threshold. What is left: the Prometheus images (no package database; not mirrored),
+	 * Kestrel's legacy exporter (not in its registry; its data-room archive has no package database),
+	 * the CrowdStrike (RHEL UBI), Datadog (Ubuntu 22.10) and Elastic 7.10.2 (CentOS 8) images whose
+	 * operating systems have no advisories in the demo database, and each AWS export's missing calls. */
+	expect_rating(by_company(jsonx_dig(doc, "scores.companies"), "heron"), "D", 25, 21.0,
+		      "not-assessed=heron/mirror/prometheus/alertmanager:v0.27.0,"
+		      "not-assessed=heron/mirror/prometheus/node-exporter:v1.8.2,"
+		      "not-assessed=heron/mirror/prometheus/prometheus:v2.53.2,partial=aws:account:310987654321,"
+		      "partial=heron/mirror/crowdstrike/falcon-sensor:7.18.0");
+	expect_rating(k, "F", 30, 24.0,
+		      "not-assessed=kestrel/legacy/settlement-export:legacy,"
+		      "not-assessed=kestrel/mirror/prometheus/prometheus:v2.26.0,"
+		      "not-assessed=oci-dir:images/kestrel:settlement-export-legacy,partial=aws:account:482913746520,"
+		      "partial=kestrel/mirror/crowdstrike/falcon-sensor:6.51.0,partial=kestrel/mirror/datadog/agent:7.45.0,"
+		      "partial=kestrel/mirror/elastic/elasticsearch:7.10.2,partial=kestrel/mirror/elastic/filebeat:7.10.2,"
+		      "partial=kestrel/mirror/elastic/kibana:7.10.2");
+	/* The red flags: the KEV-listed images behind public load balancers (payments, the ledger back office,
+	 * Jenkins and phpMyAdmin), then the cloud's. */
 	snprintf(flags, sizeof(flags),
-		 "kev-internet-facing=%s+%s,root-without-mfa=aws:account:482913746520,"
+		 "kev-internet-facing=%s+%s+%s+%s,root-without-mfa=aws:account:482913746520,"
 		 "public-data-store=arn:aws:s3:::kestrel-merchant-statements,evidence-of-compromise=aws:482913746520",
-		 img[LEDGER], img[PAY]);
+		 img[JENKINS], img[LEDGER], img[PMA], img[PAY]);
 	EXPECT_FLAGS(k, flags);
 	EXPECT_FLAGS(by_company(jsonx_dig(doc, "scores.companies"), "heron"), "");
+	/* The consolidation plan's tools, recognised from the mirrored images (the mirrors keep the upstream
+	 * repository path): both run CrowdStrike, Heron also Falco; Kestrel observes with Datadog, Elastic and
+	 * Prometheus, Heron with Prometheus; only Heron has cert-manager and Argo CD. */
+	strbuf_reset(&text);
+	tool_rows(doc, &text);
+	ck_assert_str_eq(text.buf, "certificates=gap:heron[cert-manager]kestrel[],gitops=gap:heron[argo-cd]kestrel[],"
+				   "observability=overlap:heron[prometheus]kestrel[datadog+elastic+prometheus],"
+				   "runtime-security=overlap:heron[falco+crowdstrike-falcon]kestrel[crowdstrike-falcon]");
+	/* The clouds each estate uses: Kestrel's GCP export is one project (an asset naming none adds none). */
+	json_array_foreach(jsonx_dig(doc, "consolidation.estate.companies"), i, f) {
+		json_t *cl;
+		size_t j;
+
+		json_array_foreach(json_object_get(f, "clouds"), j, cl)
+			ck_assert_msg(jsonx_int(cl, "accounts", -1) == 1, "%s: %s accounts: %lld", jsonx_strz(f, "company"),
+				      jsonx_strz(cl, "cloud"), jsonx_int(cl, "accounts", -1));
+		ck_assert_uint_eq(json_array_size(json_object_get(f, "clouds")), 2);
+	}
 	/* The consolidation plan: the two production VPCs both use 10.40.0.0/16. */
 	net = jsonx_dig(doc, "consolidation.network");
 	pair = NULL;
@@ -343,19 +507,26 @@ START_TEST(demo_estate_facts)
 	ck_assert_str_eq(jsonx_strz(json_object_get(pair, "b"), "account"), "482913746520");
 	ck_assert_int_eq(jsonx_int(net, "pair_count", 0), NET_PAIRS);
 
+	/* The executive summary names the five top risks, each advisory once, by CVE and image, not registry keys. */
+	page_text(pdf, 2, &text);
+	for (i = 0; i < sizeof(top) / sizeof(top[0]); i++)
+		ck_assert_msg(strstr(text.buf, top[i]) != NULL, "top five lacks '%s':\n%s", top[i], text.buf);
+	ck_assert_ptr_null(strstr(text.buf, "more of the top five"));
+	ck_assert_ptr_null(strstr(text.buf, "registry:"));
+
 	strbuf_reset(&text);
 	th_read(csv, &text);
 	ck_assert_ptr_null(strstr(text.buf, EC_KEY_BODY));
 	/* Every advisory, package, fixed version and CVE id behind a finding is in ../shared/data. */
 	th_run(&res, prov, NULL, NULL, NULL);
 	th_assert_status(&res, 0);
-	ck_assert_msg(strstr(res.out.buf, "1113 vulnerability findings checked"), "%s", res.out.buf);
+	ck_assert_msg(strstr(res.out.buf, "3380 vulnerability findings checked"), "%s", res.out.buf);
 	th_result_release(&res);
 
 	json_decref(doc);
 	strbuf_release(&text);
 	th_rm_rf(dir);
-	free(dir), free(eng), free(out), free(json), free(csv), free(checker), free(data);
+	free(dir), free(eng), free(out), free(json), free(csv), free(pdf), free(checker), free(data);
 }
 END_TEST
 
@@ -365,7 +536,8 @@ Suite *demo_suite(void)
 	TCase *tc = tcase_create("demo");
 
 	tcase_set_timeout(tc, 120);
-	if (th_demo_have_tools("demo_estate_facts") && th_demo_have_data("demo_estate_facts")) {
+	if (th_demo_have_tools("demo_estate_facts") && th_have_tool("demo_estate_facts", "pdftotext") &&
+	    th_demo_have_data("demo_estate_facts")) {
 		tcase_add_unchecked_fixture(tc, th_demo_build, NULL);
 		tcase_add_test(tc, demo_estate_facts);
 	}
