@@ -158,6 +158,8 @@ int merge_package_key(struct strbuf *out, const json_t *pkg, const char *compone
 		add_norm(out, pname, strlen(pname));
 	} else if (have) {
 		if (ns.len && !strcmp(type.buf, "npm")) {
+			if (!strncmp(ns.buf, "%40", 3))
+				strbuf_addch(out, '@');
 			add_norm(out, !strncmp(ns.buf, "%40", 3) ? ns.buf + 3 : ns.buf, ns.len);
 			strbuf_addch(out, '/');
 		}

@@ -17,22 +17,31 @@
  * fix) stay, with their origin: 50 vulnerability findings, not 54.
  */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
 
+#include "core/finding.h"
 #include "core/jsonx.h"
+#include "core/runner.h"
 #include "core/store.h"
 #include "core/strbuf.h"
 #include "core/util.h"
 #include "th.h"
+#include "scoring/merge.h"
 #include "th_registry.h"
 
 #define OSV_ZIP "debian12-osv/all.zip"
+/* Kestrel's findings (gaps aside) by what they rest on, as summary.md and the PDF say it. */
+#define HERON_BASIS "Heron: 0 from live collection, 0 from supplied evidence, 0 from both."
+#define BASIS_LINE "Kestrel: 48 from live collection, 2 from supplied evidence, 4 from both."
 
 static const char engagement_yaml[] =
 	"name: Dedupe\nclient: Test\nas_of: 2026-11-15\ncurrency: EUR\ncompanies:\n"
+	"  - id: heron\n    name: Heron\n    role: acquirer\n    sources:\n"
+	"      - {id: heron-images, type: images, refs: [dir:heron-api]}\n"
 	"  - id: kestrel\n    name: Kestrel\n    role: target\n    sources:\n"
 	"      - id: kestrel-registry\n        type: registry\n        host: 127.0.0.1:%d\n        ca_file: %s\n"
 	"        repositories: [app/web]\n        newest_tags: 1\n"
@@ -54,7 +63,7 @@ static void run_ok(const char *const *argv, const char *const *env, int want)
 	struct th_result r;
 
 	th_run(&r, argv, env, NULL, NULL);
-	ck_assert_msg(r.status == want, "%s %s: exit %d, want %d: %s", argv[0], argv[1], r.status, want, r.err.buf);
+	ck_assert_msg(r.status == want, "%s %s: exit %d, want %d: %s%s", argv[0], argv[1], r.status, want, r.err.buf, r.out.buf);
 	th_result_release(&r);
 }
 
@@ -164,6 +173,18 @@ START_TEST(imported_findings_meet_vetters_own)
 	ck_assert_int_eq(util_mkdirs(p.buf, 0700), 0);
 	fixture(dir, "trivy-web.json", host.buf, manifest, config);
 	fixture(dir, "grype-web.json", host.buf, manifest, config);
+	/* The acquirer: an image folder it handed over (supplied evidence of vetter's own reading). */
+	{
+		char *demo = th_repo_path("samples/demo/images/heron-api");
+		struct strbuf to = STRBUF_INIT;
+		const char *cp[] = { "cp", "-R", demo, NULL, NULL };
+
+		strbuf_addf(&to, "%s/heron-api", dir);
+		cp[3] = to.buf;
+		run_ok(cp, NULL, 0);
+		strbuf_release(&to);
+		free(demo);
+	}
 	strbuf_addf(&eng, "%s/engagement.yaml", dir);
 	th_write_fmt(eng.buf, engagement_yaml, th_reg.port_a, th_reg.ca_path);
 	run[2] = eng.buf;
@@ -186,6 +207,29 @@ START_TEST(imported_findings_meet_vetters_own)
 	ck_assert_int_eq(count_kind(findings, "vulnerability", "live"), 44);
 	ck_assert_int_eq(count_kind(findings, "vulnerability", "supplied"), 2);
 
+	/* Besides the vulnerabilities (ids follow the registry's port, so in no fixed order): the image's three
+	 * Docker CIS rules and Debian 12's end of life, all live. */
+	{
+		static const char *const want[] = { "misconfiguration CIS-DOCKER-1.6-4.1 live", "misconfiguration CIS-DOCKER-1.6-4.4 live",
+						    "misconfiguration CIS-DOCKER-1.6-4.6 live", "end-of-life eol:debian-12 live" };
+		struct strbuf other = STRBUF_INIT;
+		size_t i, n = 0;
+
+		json_array_foreach(findings, i, f)
+			if (strcmp(jsonx_strz(f, "kind"), "vulnerability") && strcmp(jsonx_strz(f, "kind"), "gap")) {
+				strbuf_addf(&other, "[%s %s %s]", jsonx_strz(f, "kind"), jsonx_strz(f, "rule"), jsonx_strz(f, "provenance"));
+				n++;
+			}
+		ck_assert_int_eq(n, 4);
+		for (i = 0; i < 4; i++) {
+			struct strbuf w = STRBUF_INIT;
+
+			strbuf_addf(&w, "[%s]", want[i]);
+			ck_assert_msg(strstr(other.buf, w.buf), "%s not in %s", want[i], other.buf);
+			strbuf_release(&w);
+		}
+		strbuf_release(&other);
+	}
 	/* Merged: vetter's evidence first, the tools after, each with its own id and fixed version. */
 	f = find_rule(findings, "DEBIAN-CVE-2024-0727");
 	assert_origins(f, "vetter,grype,trivy");
@@ -231,6 +275,43 @@ START_TEST(imported_findings_meet_vetters_own)
 		}
 	}
 
+	/* The report says which findings rest on what: summary.md, the CSV, SARIF, and the PDF (report_check.py). */
+	{
+		char *script = th_repo_path("tests/lib/report_check.py");
+		struct strbuf pdf = STRBUF_INIT, md = STRBUF_INIT, csv = STRBUF_INIT, sarif = STRBUF_INIT, got = STRBUF_INIT;
+		const char *argv[] = { "python3", script, p.buf, NULL, "--summary", NULL, NULL };
+		const json_t *r;
+		json_t *sdoc = NULL;
+		size_t i;
+		int both = 0;
+
+		strbuf_addf(&pdf, "%s/out/report.pdf", dir);
+		strbuf_addf(&md, "%s/out/summary.md", dir);
+		argv[3] = pdf.buf;
+		argv[5] = md.buf;
+		run_ok(argv, NULL, 0);
+		th_read(md.buf, &got);
+		ck_assert_msg(strstr(got.buf, "\n## Evidence basis\n\n- " HERON_BASIS "\n- " BASIS_LINE "\n"), "%s", got.buf);
+		strbuf_reset(&got);
+		strbuf_addf(&csv, "%s/out/findings.csv", dir);
+		th_read(csv.buf, &got);
+		ck_assert_msg(util_has_prefix(got.buf, "\"id\",\"company\",\"kind\",\"severity\",\"status\",\"rule\",\"title\","
+							 "\"asset_kind\",\"asset\",\"component\",\"fix\",\"provenance\",\"origins\"\r\n"),
+			      "%.300s", got.buf);
+		ck_assert_msg(strstr(got.buf, "\"both\",\"vetter; grype (grype-web.json); trivy (trivy-web.json)\"\r\n"), "no merged row");
+		strbuf_reset(&got);
+		strbuf_addf(&sarif, "%s/out/findings.sarif", dir);
+		th_read(sarif.buf, &got);
+		ck_assert_int_eq(jsonx_parse(got.buf, got.len, sarif.buf, &sdoc), 0);
+		json_array_foreach(json_object_get(json_array_get(json_object_get(sdoc, "runs"), 0), "results"), i, r)
+			both += !strcmp(jsonx_strz(json_object_get(r, "properties"), "provenance"), "both") &&
+				json_array_size(jsonx_dig(r, "properties.origins")) >= 2;
+		ck_assert_int_eq(both, 4);
+		json_decref(sdoc);
+		strbuf_release(&pdf), strbuf_release(&md), strbuf_release(&csv), strbuf_release(&sarif), strbuf_release(&got);
+		free(script);
+	}
+
 	/* A second run of the score stage writes the same. */
 	{
 		const char *again[] = { bin, "run", eng.buf, "--no-progress", "--from", "score", NULL };
@@ -255,10 +336,190 @@ START_TEST(imported_findings_meet_vetters_own)
 }
 END_TEST
 
+/* A finding as a stage writes it: imported when tool is not NULL. */
+static void put(struct store *st, const char *kind, const char *rule, const char *akind, const char *akey,
+		const char *comp, const char *tool, const char *extra)
+{
+	json_t *f = NULL, *x = NULL;
+	const char *k;
+	json_t *v;
+
+	ck_assert_int_eq(finding_new(&f, "co", kind, rule, akind, akey, NULL, comp), 0);
+	ck_assert_int_eq(finding_describe(f, rule, "high", "test"), 0);
+	if (extra) {
+		ck_assert_int_eq(jsonx_parse(extra, strlen(extra), "extra", &x), 0);
+		json_object_foreach(x, k, v)
+			json_object_set(f, k, v);
+		json_decref(x);
+	}
+	if (tool)
+		json_object_set_new(f, "origin", json_pack("{s:s, s:s, s:s, s:b}", "tool", tool, "file", "r.json", "source",
+							   "room", "supplied", 1));
+	ck_assert_int_eq(store_finding_put(st, tool ? "collect:room" : "scan", f), 0);
+	json_decref(f);
+}
+
+static int by_rule(void *ctx, json_t *f)
+{
+	struct strbuf k = STRBUF_INIT;
+
+	strbuf_addf(&k, "%s %s %s", jsonx_strz(f, "rule"), jsonx_strz(json_object_get(f, "asset"), "key"),
+		    jsonx_strz(f, "component"));
+	json_object_set(ctx, k.buf, f);
+	strbuf_release(&k);
+	return 0;
+}
+
+/* "by" of the origins and the provenance: "vetter,trivy both". */
+static const char *summary_of(json_t *all, const char *key)
+{
+	static char buf[200];
+	struct strbuf s = STRBUF_INIT;
+	const json_t *f = json_object_get(all, key), *o;
+	size_t i;
+
+	ck_assert_msg(f != NULL, "no finding %s", key);
+	json_array_foreach(json_object_get(f, "origins"), i, o)
+		strbuf_addf(&s, "%s%s", i ? "," : "", jsonx_strz(o, "by"));
+	strbuf_addf(&s, " %s%s", jsonx_strz(f, "provenance"), json_object_get(f, "merged_into") ? " merged" : "");
+	snprintf(buf, sizeof(buf), "%s", s.buf);
+	strbuf_release(&s);
+	return buf;
+}
+
+START_TEST(what_merges_and_what_does_not)
+{
+	char *dir = th_tmpdir();
+	struct strbuf p = STRBUF_INIT;
+	struct store *st = NULL;
+	struct run_ctx ctx;
+	json_t *all = json_object(), *seen = json_object();
+	int n = 0;
+
+	strbuf_addf(&p, "%s/s.sqlite", dir);
+	ck_assert_int_eq(store_open(&st, p.buf), 0);
+	ck_assert_int_eq(store_company_put(st, "co", "Co", "target"), 0);
+	ck_assert_int_eq(store_source_put(st, "reg", "co", "registry", 1, NULL), 0);
+	ck_assert_int_eq(store_source_put(st, "k8s", "co", "kubernetes-export", 0, NULL), 0);
+	ck_assert_int_eq(store_source_put(st, "room", "co", "bundle", 0, NULL), 0);
+	ck_assert_int_eq(store_asset_put(st, "co", "reg", "image", "registry:r/app@sha256:aa", "app",
+					 json_pack("{s:s}", "config_digest", "sha256:cfg1"), NULL), 0);
+	/* The same image, as Grype named it from a local archive: the same config digest. */
+	ck_assert_int_eq(store_asset_put(st, "co", "room", "artifact", "grype:app.tar", "app.tar",
+					 json_pack("{s:s}", "image_id", "sha256:cfg1"), NULL), 0);
+	ck_assert_int_eq(store_asset_put(st, "co", "reg", "image", "registry:r/other@sha256:bb", "other",
+					 json_pack("{s:s}", "config_digest", "sha256:cfg2"), NULL), 0);
+	ck_assert_int_eq(store_asset_put(st, "co", "k8s", "cluster", "prod", "prod", json_object(), NULL), 0);
+
+	/* Vetter's: a Maven package by group and artifact, a GHSA with its CVE. */
+	put(st, "vulnerability", "GHSA-jfh8-c2jp-5v3q", "image", "registry:r/app@sha256:aa",
+	    "maven:org.apache.logging.log4j:log4j-core@2.14.1#app.jar", NULL,
+	    "{\"aliases\": [\"CVE-2021-44228\"], \"package\": {\"type\": \"maven\", \"namespace\": \"org.apache.logging.log4j\","
+	    " \"name\": \"log4j-core\", \"version\": \"2.14.1\"}}");
+	/* Grype names the artifact alone, the group in its PURL, and the CVE: the same finding. */
+	put(st, "vulnerability", "CVE-2021-44228", "artifact", "grype:app.tar", "log4j-core@2.14.1", "grype",
+	    "{\"package\": {\"name\": \"log4j-core\", \"version\": \"2.14.1\","
+	    " \"purl\": \"pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1?type=jar\"}}");
+	/* Another version, another image: never merged. */
+	put(st, "vulnerability", "CVE-2021-44228", "image", "registry:r/app@sha256:aa", "log4j-core@2.15.0", "trivy",
+	    "{\"package\": {\"name\": \"org.apache.logging.log4j:log4j-core\", \"version\": \"2.15.0\"}}");
+	put(st, "vulnerability", "CVE-2021-44228", "image", "registry:r/other@sha256:bb", "log4j-core@2.14.1", "trivy",
+	    "{\"package\": {\"name\": \"org.apache.logging.log4j:log4j-core\", \"version\": \"2.14.1\"}}");
+	/* Python names: Flask_Cors and flask-cors are one package. */
+	put(st, "vulnerability", "PYSEC-2024-71", "image", "registry:r/other@sha256:bb", "pypi:Flask_Cors@4.0.0#", NULL,
+	    "{\"aliases\": [\"CVE-2024-1681\", \"GHSA-84pr-m4jr-85g5\"], \"package\": {\"type\": \"pypi\", \"name\": \"Flask_Cors\","
+	    " \"version\": \"4.0.0\"}}");
+	put(st, "vulnerability", "GHSA-84pr-m4jr-85g5", "image", "registry:r/other@sha256:bb", "flask-cors@4.0.0", "trivy",
+	    "{\"package\": {\"name\": \"flask-cors\", \"version\": \"4.0.0\"}}");
+	/* Two of vetter's own sharing a CVE stay two. */
+	put(st, "vulnerability", "DEBIAN-CVE-2024-0727", "image", "registry:r/other@sha256:bb", "deb:openssl@3.0.11#", NULL,
+	    "{\"aliases\": [\"CVE-2024-0727\"], \"package\": {\"name\": \"openssl\", \"version\": \"3.0.11\"}}");
+	put(st, "vulnerability", "DLA-3942-1", "image", "registry:r/other@sha256:bb", "deb:openssl@3.0.11#x", NULL,
+	    "{\"aliases\": [\"CVE-2024-0727\"], \"package\": {\"name\": \"openssl\", \"version\": \"3.0.11\"}}");
+	/* kube-bench's id meets the rule mapped to the same CIS section on the same asset; not another asset's. */
+	put(st, "misconfiguration", "CIS-K8S-1.10-1.2.1", "cluster", "prod", "", NULL,
+	    "{\"frameworks\": {\"cis\": {\"benchmark\": \"CIS Kubernetes Benchmark\", \"version\": \"1.10\", \"section\": \"1.2.1\"}}}");
+	put(st, "misconfiguration", "CIS-K8S-1.2.1", "cluster", "prod", "node-1", "kube-bench", NULL);
+	put(st, "misconfiguration", "CIS-K8S-5.1.1", "cluster", "prod", "", "kube-bench", NULL);
+	/* Prowler's check ids map to no rule: apart. */
+	put(st, "misconfiguration", "iam_root_hardware_mfa_enabled", "cluster", "prod", "", "prowler", NULL);
+
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.st = st;
+	ck_assert_int_eq(store_begin(st), 0);
+	ck_assert_int_eq(merge_record(&ctx), 0);
+	ck_assert_int_eq(merge_record(&ctx), 0); /* the same twice */
+	ck_assert_int_eq(store_commit(st), 0);
+	ck_assert_int_eq(store_finding_foreach_all(st, NULL, by_rule, all), 0);
+	ck_assert_int_eq(store_finding_foreach(st, NULL, by_rule, seen), 0);
+	n = (int)json_object_size(seen);
+	ck_assert_int_eq((int)json_object_size(all), 12);
+	ck_assert_int_eq(n, 9);
+
+	ck_assert_str_eq(summary_of(all, "GHSA-jfh8-c2jp-5v3q registry:r/app@sha256:aa maven:org.apache.logging.log4j:log4j-core@2.14.1#app.jar"),
+			 "vetter,grype both");
+	ck_assert_str_eq(summary_of(all, "CVE-2021-44228 grype:app.tar log4j-core@2.14.1"), "  merged");
+	ck_assert_str_eq(summary_of(all, "CVE-2021-44228 registry:r/app@sha256:aa log4j-core@2.15.0"), "trivy supplied");
+	ck_assert_str_eq(summary_of(all, "CVE-2021-44228 registry:r/other@sha256:bb log4j-core@2.14.1"), "trivy supplied");
+	ck_assert_str_eq(summary_of(all, "PYSEC-2024-71 registry:r/other@sha256:bb pypi:Flask_Cors@4.0.0#"), "vetter,trivy both");
+	ck_assert_str_eq(summary_of(all, "DEBIAN-CVE-2024-0727 registry:r/other@sha256:bb deb:openssl@3.0.11#"), "vetter live");
+	ck_assert_str_eq(summary_of(all, "DLA-3942-1 registry:r/other@sha256:bb deb:openssl@3.0.11#x"), "vetter live");
+	ck_assert_str_eq(summary_of(all, "CIS-K8S-1.10-1.2.1 prod "), "vetter,kube-bench supplied");
+	ck_assert_str_eq(summary_of(all, "CIS-K8S-1.2.1 prod node-1"), "  merged");
+	ck_assert_str_eq(summary_of(all, "CIS-K8S-5.1.1 prod "), "kube-bench supplied");
+	ck_assert_str_eq(summary_of(all, "iam_root_hardware_mfa_enabled prod "), "prowler supplied");
+	store_close(st);
+	json_decref(all);
+	json_decref(seen);
+	strbuf_release(&p);
+	th_rm_rf(dir);
+	free(dir);
+}
+END_TEST
+
+START_TEST(package_keys)
+{
+	static const struct {
+		const char *pkg, *component, *want;
+	} cases[] = {
+		{ "{\"name\": \"Flask_Cors\", \"version\": \"4.0.0\"}", "", "flask-cors@4.0.0" },
+		{ "{\"name\": \"log4j-core\", \"version\": \"2.14.1\", \"purl\": \"pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1\"}",
+		  "", "org-apache-logging-log4j:log4j-core@2.14.1" },
+		{ "{\"type\": \"maven\", \"namespace\": \"org.apache.logging.log4j\", \"name\": \"log4j-core\", \"version\": \"2.14.1\"}",
+		  "", "org-apache-logging-log4j:log4j-core@2.14.1" },
+		{ "{\"name\": \"libc6\", \"version\": \"2.36-9+deb12u4\", \"purl\": \"pkg:deb/debian/libc6@2.36-9%2Bdeb12u4?arch=amd64\"}",
+		  "", "libc6@2.36-9+deb12u4" },
+		{ "{}", "pkg:npm/%40babel/core@7.0.0", "@babel/core@7.0.0" },
+		{ "{}", "pkg:npm/lodash@4.17.20?x=1#sub/path", "lodash@4.17.20" },
+		{ "{}", "pkg:", NULL },
+		{ "{}", "pkg:npm/", NULL },
+		{ "{}", "lodash@4.17.20", NULL },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct strbuf out = STRBUF_INIT;
+		json_t *pkg = NULL;
+		int rc;
+
+		ck_assert_int_eq(jsonx_parse(cases[i].pkg, strlen(cases[i].pkg), "pkg", &pkg), 0);
+		rc = merge_package_key(&out, pkg, cases[i].component);
+		if (cases[i].want) {
+			ck_assert_int_eq(rc, 0);
+			ck_assert_str_eq(out.buf, cases[i].want);
+		} else {
+			ck_assert_int_lt(rc, 0);
+		}
+		json_decref(pkg);
+		strbuf_release(&out);
+	}
+}
+END_TEST
+
 Suite *dedupe_suite(void)
 {
 	Suite *s = suite_create("dedupe");
-	TCase *tc = tcase_create("dedupe");
+	TCase *tc = tcase_create("dedupe"), *unit = tcase_create("merge");
 	const char *what = "imported findings meet vetter's own";
 
 	if (th_have_tool(what, "docker-registry") && th_have_tool(what, "skopeo") && th_have_tool(what, "umoci") &&
@@ -268,6 +529,9 @@ Suite *dedupe_suite(void)
 		tcase_set_timeout(tc, 180);
 		tcase_add_test(tc, imported_findings_meet_vetters_own);
 	}
+	tcase_add_test(unit, what_merges_and_what_does_not);
+	tcase_add_test(unit, package_keys);
+	suite_add_tcase(s, unit);
 	suite_add_tcase(s, tc);
 	return s;
 }
