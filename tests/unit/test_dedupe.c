@@ -30,6 +30,7 @@
 #include "core/strbuf.h"
 #include "core/util.h"
 #include "th.h"
+#include "scoring/manual.h"
 #include "scoring/merge.h"
 #include "th_registry.h"
 
@@ -468,6 +469,23 @@ START_TEST(what_merges_and_what_does_not)
 	ck_assert_str_eq(summary_of(all, "CIS-K8S-1.2.1 prod node-1"), "  merged");
 	ck_assert_str_eq(summary_of(all, "CIS-K8S-5.1.1 prod "), "kube-bench supplied");
 	ck_assert_str_eq(summary_of(all, "iam_root_hardware_mfa_enabled prod "), "prowler supplied");
+
+	/* An override naming Grype's finding, merged away, applies to vetter's finding it was merged into. */
+	{
+		const char *gid = jsonx_strz(json_object_get(all, "CVE-2021-44228 grype:app.tar log4j-core@2.14.1"), "id");
+		json_t *manual = json_pack("{s:[{s:s, s:s, s:s, s:s, s:s}]}", "overrides", "finding", gid, "status",
+					   "false-positive", "by", "A. Consultant", "date", "2026-11-12", "reason", "not loaded");
+		json_t *after = json_object();
+
+		ck_assert_int_eq(manual_apply_overrides(manual, st), 1); /* one finding changed */
+		ck_assert_int_eq(store_finding_foreach(st, NULL, by_rule, after), 0);
+		ck_assert_str_eq(jsonx_strz(json_object_get(after, "GHSA-jfh8-c2jp-5v3q registry:r/app@sha256:aa "
+								  "maven:org.apache.logging.log4j:log4j-core@2.14.1#app.jar"),
+					    "status"),
+				 "false-positive");
+		json_decref(manual);
+		json_decref(after);
+	}
 	store_close(st);
 	json_decref(all);
 	json_decref(seen);
