@@ -77,9 +77,9 @@ static const json_t *asset_info(struct mctx *m, const json_t *f)
 		strbuf_release(&ck);
 		return info;
 	}
-	info = json_object();
-	if (info && store_asset_find(m->st, company, kind, key, &id) == 0 && store_asset_get(m->st, id, asset_seen, info) == 0) {
-	} else if (info) {
+	/* No such asset (a source's gap, a company): the finding's own kind and key, no source. */
+	if ((info = json_object()) &&
+	    (store_asset_find(m->st, company, kind, key, &id) < 0 || store_asset_get(m->st, id, asset_seen, info) < 0)) {
 		struct strbuf ident = STRBUF_INIT;
 
 		err_clear();
@@ -251,7 +251,13 @@ done:
 	return out;
 }
 
-/* "live" or "supplied" for a vetter finding, from the source that collected its asset; NULL when none did. */
+/*
+ * "live" or "supplied" for a vetter finding, from the source that collected
+ * its asset; NULL when none did.  An image's findings rest on its content:
+ * a registry image's was pulled by the scan stage from the registry, live,
+ * whichever source named it (a cluster export names the images it runs);
+ * an image folder or archive is what the target handed over.
+ */
 static const char *own_provenance(struct mctx *m, const json_t *f, const char **source)
 {
 	const json_t *a = json_object_get(f, "asset"), *info, *live;
@@ -261,6 +267,8 @@ static const char *own_provenance(struct mctx *m, const json_t *f, const char **
 		*source = jsonx_str(a, "key");
 	if (!*source && (info = asset_info(m, f)))
 		*source = jsonx_str(info, "source");
+	if (!strcmp(jsonx_strz(a, "kind"), "image"))
+		return util_has_prefix(jsonx_strz(a, "key"), "registry:") ? "live" : "supplied";
 	if (!*source || !(live = json_object_get(m->live, *source)))
 		return NULL;
 	return json_is_true(live) ? "live" : "supplied";

@@ -15,7 +15,10 @@
  *   misconfiguration  ASSET | CONTROL   for its rule and, where the rule
  *                     maps to a CIS benchmark section, CIS-K8S-n.n.n or
  *                     CIS-AWS-n.n (kube-bench's ids); Prowler's check ids
- *                     map to nothing in rules/ and stay apart
+ *                     map to nothing in rules/ and stay apart.  kube-bench
+ *                     judges a cluster's nodes, vetter's Kubernetes rules
+ *                     its resources (workloads, roles, bindings): they
+ *                     meet only where both judge the same asset
  *
  * ASSET is the image's config digest when the asset's document knows it
  * (vetter's scanned images; Trivy's ImageID, Grype's imageID), else the
@@ -32,9 +35,10 @@
  * Vetter's own findings are never merged with each other.
  *
  * "provenance" is "live" when every origin was collected live (a source
- * whose type reads an API or registry), "supplied" when every origin is
- * supplied evidence (an export, a bundle, an image folder, a data-room
- * report), "both" when the origins are of both; findings that rest on no
+ * whose type reads an API or registry; an image pulled from its registry by
+ * the scan stage, even when a cluster export named it), "supplied" when
+ * every origin is supplied evidence (an export, a bundle, an image folder
+ * or archive, a data-room report), "both" when the origins are of both; findings that rest on no
  * collected source (a consultant's manual findings, waiver expiries) have
  * none.  The result is recomputed from scratch on every run, so a rerun
  * writes the same.

@@ -318,7 +318,7 @@ int rep_evidence(struct rctx *r)
 int rep_register(struct rctx *r)
 {
 	static const char *const headers[] = { "Id", "Company", "Severity", "Finding", "Asset", "Status", "Basis" };
-	static const float widths[] = { 2.1f, 1.2f, 0.9f, 2.7f, 2.0f, 0.9f, 0.8f };
+	static const float widths[] = { 2.1f, 1.2f, 0.9f, 2.6f, 1.9f, 0.9f, 1.0f };
 	struct pdf_table *t = NULL;
 	struct pdf_rgb tint;
 	const char *cells[7];

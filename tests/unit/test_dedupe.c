@@ -411,6 +411,14 @@ START_TEST(what_merges_and_what_does_not)
 	ck_assert_int_eq(store_asset_put(st, "co", "reg", "image", "registry:r/other@sha256:bb", "other",
 					 json_pack("{s:s}", "config_digest", "sha256:cfg2"), NULL), 0);
 	ck_assert_int_eq(store_asset_put(st, "co", "k8s", "cluster", "prod", "prod", json_object(), NULL), 0);
+	/* An image a cluster export names (pulled live from its registry by the scan), and an image folder. */
+	ck_assert_int_eq(store_asset_put(st, "co", "k8s", "image", "registry:r/web:1.0", "web", json_object(), NULL), 0);
+	ck_assert_int_eq(store_asset_put(st, "co", "imgs", "image", "oci-dir:web", "web", json_object(), NULL), 0);
+	ck_assert_int_eq(store_source_put(st, "imgs", "co", "images", 0, NULL), 0);
+	put(st, "end-of-life", "eol:debian-11", "image", "registry:r/web:1.0", "11", NULL, NULL);
+	put(st, "end-of-life", "eol:debian-11", "image", "oci-dir:web", "11", NULL, NULL);
+	put(st, "misconfiguration", "CIS-K8S-1.10-5.2.2", "k8s-object", "prod/Deployment/a/b", "", NULL,
+	    "{\"source\": \"k8s\"}");
 
 	/* Vetter's: a Maven package by group and artifact, a GHSA with its CVE. */
 	put(st, "vulnerability", "GHSA-jfh8-c2jp-5v3q", "image", "registry:r/app@sha256:aa",
@@ -454,8 +462,11 @@ START_TEST(what_merges_and_what_does_not)
 	ck_assert_int_eq(store_finding_foreach_all(st, NULL, by_rule, all), 0);
 	ck_assert_int_eq(store_finding_foreach(st, NULL, by_rule, seen), 0);
 	n = (int)json_object_size(seen);
-	ck_assert_int_eq((int)json_object_size(all), 12);
-	ck_assert_int_eq(n, 9);
+	ck_assert_int_eq((int)json_object_size(all), 15);
+	ck_assert_int_eq(n, 12);
+	ck_assert_str_eq(summary_of(all, "eol:debian-11 registry:r/web:1.0 11"), "vetter live");
+	ck_assert_str_eq(summary_of(all, "eol:debian-11 oci-dir:web 11"), "vetter supplied");
+	ck_assert_str_eq(summary_of(all, "CIS-K8S-1.10-5.2.2 prod/Deployment/a/b "), "vetter supplied");
 
 	ck_assert_str_eq(summary_of(all, "GHSA-jfh8-c2jp-5v3q registry:r/app@sha256:aa maven:org.apache.logging.log4j:log4j-core@2.14.1#app.jar"),
 			 "vetter,grype both");
