@@ -360,6 +360,13 @@ static void put(struct store *st, const char *kind, const char *rule, const char
 	json_decref(f);
 }
 
+/* An asset as a source records it; doc is taken. */
+static void asset(struct store *st, const char *source, const char *kind, const char *key, json_t *doc)
+{
+	ck_assert_int_eq(store_asset_put(st, "co", source, kind, key, key, doc, NULL), 0);
+	json_decref(doc);
+}
+
 static int by_rule(void *ctx, json_t *f)
 {
 	struct strbuf k = STRBUF_INIT;
@@ -403,17 +410,14 @@ START_TEST(what_merges_and_what_does_not)
 	ck_assert_int_eq(store_source_put(st, "reg", "co", "registry", 1, NULL), 0);
 	ck_assert_int_eq(store_source_put(st, "k8s", "co", "kubernetes-export", 0, NULL), 0);
 	ck_assert_int_eq(store_source_put(st, "room", "co", "bundle", 0, NULL), 0);
-	ck_assert_int_eq(store_asset_put(st, "co", "reg", "image", "registry:r/app@sha256:aa", "app",
-					 json_pack("{s:s}", "config_digest", "sha256:cfg1"), NULL), 0);
+	asset(st, "reg", "image", "registry:r/app@sha256:aa", json_pack("{s:s}", "config_digest", "sha256:cfg1"));
 	/* The same image, as Grype named it from a local archive: the same config digest. */
-	ck_assert_int_eq(store_asset_put(st, "co", "room", "artifact", "grype:app.tar", "app.tar",
-					 json_pack("{s:s}", "image_id", "sha256:cfg1"), NULL), 0);
-	ck_assert_int_eq(store_asset_put(st, "co", "reg", "image", "registry:r/other@sha256:bb", "other",
-					 json_pack("{s:s}", "config_digest", "sha256:cfg2"), NULL), 0);
-	ck_assert_int_eq(store_asset_put(st, "co", "k8s", "cluster", "prod", "prod", json_object(), NULL), 0);
+	asset(st, "room", "artifact", "grype:app.tar", json_pack("{s:s}", "image_id", "sha256:cfg1"));
+	asset(st, "reg", "image", "registry:r/other@sha256:bb", json_pack("{s:s}", "config_digest", "sha256:cfg2"));
+	asset(st, "k8s", "cluster", "prod", json_object());
 	/* An image a cluster export names (pulled live from its registry by the scan), and an image folder. */
-	ck_assert_int_eq(store_asset_put(st, "co", "k8s", "image", "registry:r/web:1.0", "web", json_object(), NULL), 0);
-	ck_assert_int_eq(store_asset_put(st, "co", "imgs", "image", "oci-dir:web", "web", json_object(), NULL), 0);
+	asset(st, "k8s", "image", "registry:r/web:1.0", json_object());
+	asset(st, "imgs", "image", "oci-dir:web", json_object());
 	ck_assert_int_eq(store_source_put(st, "imgs", "co", "images", 0, NULL), 0);
 	put(st, "end-of-life", "eol:debian-11", "image", "registry:r/web:1.0", "11", NULL, NULL);
 	put(st, "end-of-life", "eol:debian-11", "image", "oci-dir:web", "11", NULL, NULL);
