@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "aws_calls.h"
 #include "aws_client.h"
@@ -351,21 +352,68 @@ const struct connector connector_aws_export = {
 	aws_export,
 };
 
-/* One ECR call for registry_host (ACCOUNT.dkr.ecr.REGION.amazonaws.com[:PORT]) with src's credentials. */
+int aws_ecr_host_parse(const char *host, int allow_loopback, char account[13], char region[32])
+{
+	const char *p = host, *suffix, *end;
+	size_t n;
+
+	/* ACCOUNT: twelve digits, the whole first label. */
+	for (n = 0; n < 12 && p[n] >= '0' && p[n] <= '9'; n++)
+		;
+	if (n != 12)
+		goto bad;
+	memcpy(account, p, 12);
+	account[12] = 0;
+	p += 12;
+	if (util_has_prefix(p, ".dkr.ecr."))
+		p += strlen(".dkr.ecr.");
+	else if (util_has_prefix(p, ".dkr.ecr-fips."))
+		p += strlen(".dkr.ecr-fips.");
+	else
+		goto bad;
+	/* REGION: lower-case letters, digits and dashes. */
+	for (n = 0; p[n] && ((p[n] >= 'a' && p[n] <= 'z') || (p[n] >= '0' && p[n] <= '9') || p[n] == '-'); n++)
+		;
+	if (n == 0 || n >= 32 || p[n] != '.')
+		goto bad;
+	memcpy(region, p, n);
+	region[n] = 0;
+	suffix = p + n + 1;
+	/* SUFFIX, then an optional :PORT and nothing else. */
+	end = suffix + strcspn(suffix, ":");
+	if (*end) {
+		for (n = 1; end[n] >= '0' && end[n] <= '9'; n++)
+			;
+		if (n == 1 || n > 6 || end[n])
+			goto bad;
+	}
+	n = (size_t)(end - suffix);
+	if ((n == 13 && !strncasecmp(suffix, "amazonaws.com", 13)) || (n == 16 && !strncasecmp(suffix, "amazonaws.com.cn", 16)))
+		return 0;
+	if (allow_loopback && n == 9 && !strncasecmp(suffix, "localhost", 9))
+		return 0;
+bad:
+	account[0] = region[0] = 0;
+	return err_set(ERR_INVALID, "'%s' is not an ECR registry (ACCOUNT.dkr.ecr.REGION.amazonaws.com[:PORT]%s)", host,
+		       allow_loopback ? ", or ACCOUNT.dkr.ecr.REGION.localhost[:PORT] with endpoint_url" : "");
+}
+
+/*
+ * One ECR call for registry_host with src's credentials (args may be NULL).
+ * A source with endpoint_url (an emulator) may name its registry under
+ * .localhost, a name that only ever reaches loopback.
+ */
 static int ecr_call(const struct engagement *eng, const struct source *src, const char *registry_host,
-		    const char *action, json_t **ans)
+		    const char *action, char account[13], json_t **ans)
 {
 	struct source fallback;
 	struct aws_client *c = NULL;
-	char region[64] = "", *default_region = NULL;
-	const char *p = strstr(registry_host, ".dkr.ecr."), *colon;
+	char region[32], *default_region = NULL;
 	int rc;
 
 	*ans = NULL;
-	if (!p || !(p += strlen(".dkr.ecr."), (colon = strchr(p, '.'))) || (size_t)(colon - p) >= sizeof(region))
-		return err_set(ERR_INVALID, "'%s' is not an ECR registry (ACCOUNT.dkr.ecr.REGION.amazonaws.com)", registry_host);
-	memcpy(region, p, (size_t)(colon - p));
-	region[colon - p] = 0;
+	if ((rc = aws_ecr_host_parse(registry_host, src && jsonx_str(src->doc, "endpoint_url"), account, region)) < 0)
+		return rc;
 	if (!src) {
 		memset(&fallback, 0, sizeof(fallback));
 		fallback.id = (char *)"ecr";
@@ -391,12 +439,21 @@ int aws_ecr_repositories(const struct engagement *eng, const struct source *src,
 {
 	json_t *ans = NULL;
 	const json_t *r;
+	char account[13];
 	size_t i;
-	int rc = ecr_call(eng, src, registry_host, "DescribeRepositories", &ans);
+	int rc = ecr_call(eng, src, registry_host, "DescribeRepositories", account, &ans);
 
 	json_array_foreach(json_object_get(ans, "repositories"), i, r) {
+		const char *reg = jsonx_str(r, "registryId");
+
 		if (rc < 0)
 			break;
+		/* The credentials' own registry is the one listed: another account's names would not be on this host. */
+		if (reg && strcmp(reg, account)) {
+			rc = err_set(ERR_DENIED, "ecr:DescribeRepositories lists the registry of account %s, not %s: the credentials "
+						 "(or role_arn) must reach account %s", reg, account, account);
+			break;
+		}
 		if (jsonx_str(r, "repositoryName"))
 			rc = fn(ctx, jsonx_str(r, "repositoryName"));
 	}
@@ -410,7 +467,8 @@ int aws_ecr_credentials(const struct engagement *eng, const struct source *src, 
 	struct strbuf token = STRBUF_INIT;
 	json_t *ans = NULL;
 	const json_t *d;
-	int rc = ecr_call(eng, src, registry_host, "GetAuthorizationToken", &ans);
+	char account[13];
+	int rc = ecr_call(eng, src, registry_host, "GetAuthorizationToken", account, &ans);
 
 	if (rc < 0)
 		goto cleanup;

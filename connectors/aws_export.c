@@ -14,7 +14,6 @@
  * absent codes, a failure otherwise.
  */
 #include <ctype.h>
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -80,9 +79,10 @@ static const struct aws_call *call_for(const char *stem)
 	return NULL;
 }
 
+/* Lossy: a file name need not be UTF-8, and a name that is not is still worth listing as skipped. */
 static int skip(struct exp *e, const char *path)
 {
-	return json_array_append_new(e->skipped, json_string(path)) < 0 ? err_set(ERR_NOMEM, "out of memory") : 0;
+	return json_array_append_new(e->skipped, jsonx_string_lossy(path)) < 0 ? err_set(ERR_NOMEM, "out of memory") : 0;
 }
 
 static int used_file(struct exp *e, const char *path)
@@ -253,34 +253,23 @@ cleanup:
 
 static int list_dir(const char *dir, json_t **names)
 {
-	DIR *d = opendir(dir);
-	struct dirent *de;
+	char **v = NULL;
+	size_t n = 0, i;
+	int rc;
 
-	*names = json_array();
-	if (!d)
-		return err_set(ERR_IO, "%s: cannot read the folder", dir);
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		if (json_array_size(*names) >= EXPORT_MAX_ENTRIES)
-			break;
-		json_array_append_new(*names, json_string(de->d_name));
+	if (!(*names = json_array()))
+		return err_set(ERR_NOMEM, "out of memory");
+	if ((rc = util_dir_list(dir, EXPORT_MAX_ENTRIES, &v, &n, NULL)) < 0)
+		return rc;
+	/* The AWS CLI writes UTF-8 names; any other name is not one of its answers, so it is left out. */
+	for (i = 0; i < n && rc == 0; i++) {
+		json_t *name = json_string(v[i]);
+
+		if (name && json_array_append_new(*names, name) < 0)
+			rc = err_set(ERR_NOMEM, "out of memory");
 	}
-	closedir(d);
-	/* Stable order: the same export reads the same way every time. */
-	{
-		size_t n = json_array_size(*names), i, j;
-
-		for (i = 1; i < n; i++)
-			for (j = i; j > 0 && strcmp(json_string_value(json_array_get(*names, j - 1)),
-						    json_string_value(json_array_get(*names, j))) > 0; j--) {
-				json_t *a = json_incref(json_array_get(*names, j - 1));
-
-				json_array_set(*names, j - 1, json_array_get(*names, j));
-				json_array_set_new(*names, j, a);
-			}
-	}
-	return 0;
+	util_dir_free(v, n);
+	return rc;
 }
 
 /* A folder of per-resource answers for call. */

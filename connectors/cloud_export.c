@@ -10,10 +10,8 @@
  * or holds nothing of its cloud is a coverage gap naming it and why; the
  * other files go on; the source fails only when no file could be read.
  */
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cloud.h"
 #include "cloud_norm.h"
@@ -21,6 +19,7 @@
 #include "core/err.h"
 #include "core/jsonx.h"
 #include "core/util.h"
+#include "export_walk.h"
 
 #define EXPORT_MAX_FILES 10000
 #define EXPORT_MAX_DEPTH 8
@@ -120,69 +119,19 @@ cleanup:
 	return rc;
 }
 
-static int cmp_names(const void *a, const void *b)
+static int wanted_json(const char *name)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return util_has_suffix(name, ".json") || util_has_suffix(name, ".ndjson") || util_has_suffix(name, ".jsonl");
 }
 
-static int read_dir(struct export *x, const char *top, const char *dir, const char *rel, int depth)
+static int walk_file(void *ctx, const char *path, const char *rel)
 {
-	struct strbuf p = STRBUF_INIT, r = STRBUF_INIT, real = STRBUF_INIT;
-	char **names = NULL;
-	size_t n = 0, cap = 0, i;
-	struct dirent *de;
-	struct stat st;
-	DIR *d;
-	int rc = 0;
+	return read_one(ctx, path, rel);
+}
 
-	if (depth > EXPORT_MAX_DEPTH)
-		return file_gap(x, rel, "folders nested deeper than 8 levels are not read");
-	if (!(d = opendir(dir)))
-		return file_gap(x, rel, "cannot open the folder");
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		if (n == cap) {
-			char **nn = realloc(names, (cap = cap ? cap * 2 : 64) * sizeof(*nn));
-
-			if (!nn) {
-				rc = err_set(ERR_NOMEM, "out of memory");
-				goto cleanup;
-			}
-			names = nn;
-		}
-		if (!(names[n++] = util_strdup(de->d_name))) {
-			rc = ERR_NOMEM;
-			goto cleanup;
-		}
-	}
-	qsort(names, n, sizeof(*names), cmp_names);
-	for (i = 0; i < n && rc == 0; i++) {
-		strbuf_reset(&p);
-		strbuf_reset(&r);
-		strbuf_reset(&real);
-		util_path_join(&p, dir, names[i]);
-		util_path_join(&r, rel, names[i]);
-		if (stat(p.buf, &st) < 0 ||
-		    (!S_ISDIR(st.st_mode) && !(S_ISREG(st.st_mode) && (util_has_suffix(names[i], ".json") ||
-								       util_has_suffix(names[i], ".ndjson") ||
-								       util_has_suffix(names[i], ".jsonl")))))
-			continue;
-		if (util_path_within(&real, top, p.buf) < 0) {
-			rc = file_gap(x, r.buf, err_last());
-			continue;
-		}
-		rc = S_ISDIR(st.st_mode) ? read_dir(x, top, real.buf, r.buf, depth + 1) : read_one(x, real.buf, r.buf);
-	}
-cleanup:
-	closedir(d);
-	for (i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-	strbuf_release(&p);
-	strbuf_release(&r);
-	strbuf_release(&real);
-	return rc;
+static int walk_gap(void *ctx, const char *rel, const char *why)
+{
+	return file_gap(ctx, rel, why);
 }
 
 static int export_collect(struct inventory *inv, int azure)
@@ -191,7 +140,7 @@ static int export_collect(struct inventory *inv, int azure)
 	struct export x = { inv, azure ? "azure export" : "gcp export", NULL, NULL, STRBUF_INIT, 0, 0, NULL };
 	struct strbuf p = STRBUF_INIT;
 	struct cloud_stats cs;
-	struct stat st;
+	struct export_walk w = { &x, EXPORT_MAX_DEPTH, wanted_json, walk_file, walk_gap };
 	size_t i;
 	int rc;
 
@@ -207,12 +156,7 @@ static int export_collect(struct inventory *inv, int azure)
 		strbuf_reset(&p);
 		if ((rc = engagement_path(inv->eng, rel, &p)) < 0)
 			goto cleanup;
-		if (stat(p.buf, &st) < 0) {
-			if ((rc = file_gap(&x, rel, "no such file or folder")) < 0)
-				goto cleanup;
-			continue;
-		}
-		if ((rc = S_ISDIR(st.st_mode) ? read_dir(&x, p.buf, p.buf, rel, 0) : read_one(&x, p.buf, rel)) < 0)
+		if ((rc = export_walk_path(&w, p.buf, rel)) < 0)
 			goto cleanup;
 	}
 	if (!x.read_ok) {

@@ -6,16 +6,15 @@
  * they are read.  A file that cannot be read or parsed is a coverage gap
  * naming it; the other files go on.
  */
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 
 #include "connector.h"
 #include "core/err.h"
 #include "core/jsonx.h"
 #include "core/util.h"
+#include "export_walk.h"
 #include "k8s_dump.h"
 #include "k8s_model.h"
 
@@ -124,67 +123,14 @@ static int wanted(const char *name)
 				  util_has_suffix(name, ".YAML") || util_has_suffix(name, ".YML"));
 }
 
-static int cmp_names(const void *a, const void *b)
+static int walk_file(void *ctx, const char *path, const char *rel)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return read_file(ctx, path, rel);
 }
 
-/* A folder, in name order; what it holds must resolve inside it (no symlinks out of the data room). */
-static int read_dir(struct export *x, const char *top, const char *dir, const char *rel, int depth)
+static int walk_gap(void *ctx, const char *rel, const char *why)
 {
-	struct strbuf p = STRBUF_INIT, r = STRBUF_INIT, real = STRBUF_INIT;
-	char **names = NULL;
-	size_t n = 0, cap = 0, i;
-	struct dirent *de;
-	struct stat st;
-	DIR *d;
-	int rc = 0;
-
-	if (depth > EXPORT_MAX_DEPTH)
-		return file_gap(x, rel, "folders nested deeper than 8 levels are not read");
-	if (!(d = opendir(dir)))
-		return file_gap(x, rel, "cannot open the folder");
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		if (n == cap) {
-			char **nn = realloc(names, (cap = cap ? cap * 2 : 64) * sizeof(*nn));
-
-			if (!nn) {
-				rc = err_set(ERR_NOMEM, "out of memory");
-				goto cleanup;
-			}
-			names = nn;
-		}
-		if (!(names[n++] = util_strdup(de->d_name))) {
-			rc = ERR_NOMEM;
-			goto cleanup;
-		}
-	}
-	qsort(names, n, sizeof(*names), cmp_names);
-	for (i = 0; i < n && rc == 0; i++) {
-		strbuf_reset(&p);
-		strbuf_reset(&r);
-		strbuf_reset(&real);
-		util_path_join(&p, dir, names[i]);
-		util_path_join(&r, rel, names[i]);
-		if (stat(p.buf, &st) < 0 || (!S_ISDIR(st.st_mode) && !(S_ISREG(st.st_mode) && wanted(names[i]))))
-			continue;
-		if (util_path_within(&real, top, p.buf) < 0) {
-			rc = file_gap(x, r.buf, err_last());
-			continue;
-		}
-		rc = S_ISDIR(st.st_mode) ? read_dir(x, top, real.buf, r.buf, depth + 1) : read_file(x, real.buf, r.buf);
-	}
-cleanup:
-	closedir(d);
-	for (i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-	strbuf_release(&p);
-	strbuf_release(&r);
-	strbuf_release(&real);
-	return rc;
+	return file_gap(ctx, rel, why);
 }
 
 static int export_collect(struct inventory *inv)
@@ -194,7 +140,7 @@ static int export_collect(struct inventory *inv)
 	struct export x = { inv, NULL, ns ? ns : "default", NULL, NULL, NULL, STRBUF_INIT, 0, 0, 0 };
 	struct k8s_graph *g = NULL;
 	struct strbuf p = STRBUF_INIT;
-	struct stat st;
+	struct export_walk w = { &x, EXPORT_MAX_DEPTH, wanted, walk_file, walk_gap };
 	size_t i;
 	int rc;
 
@@ -212,13 +158,7 @@ static int export_collect(struct inventory *inv)
 		strbuf_reset(&p);
 		if ((rc = engagement_path(inv->eng, rel, &p)) < 0)
 			goto cleanup;
-		if (stat(p.buf, &st) < 0) {
-			if ((rc = file_gap(&x, rel, "no such file or folder")) < 0)
-				goto cleanup;
-			continue;
-		}
-		rc = S_ISDIR(st.st_mode) ? read_dir(&x, p.buf, p.buf, rel, 0) : read_file(&x, p.buf, rel);
-		if (rc < 0)
+		if ((rc = export_walk_path(&w, p.buf, rel)) < 0)
 			goto cleanup;
 	}
 	if (!x.read_ok) {

@@ -101,6 +101,18 @@ static const struct schema_field loss_keys[] = {
 	{ NULL, 0, 0, NULL, 0, NULL },
 };
 
+static const struct schema_field fx_keys[] = {
+	{ "rate", SCH_NUMBER, 1, NULL, SCH_ANY, NULL },
+	{ "from", SCH_STRING, 0, NULL, SCH_ANY, NULL },
+	{ "basis", SCH_STRING, 0, NULL, SCH_ANY, NULL },
+	{ NULL, 0, 0, NULL, 0, NULL },
+};
+
+static const struct schema_field supply_chain_keys[] = {
+	{ "max_image_age_days", SCH_INT, 0, NULL, SCH_ANY, NULL },
+	{ NULL, 0, 0, NULL, 0, NULL },
+};
+
 static const struct schema_field scoring_keys[] = {
 	{ "coverage_threshold", SCH_NUMBER, 0, NULL, SCH_ANY, NULL },
 	{ "default_criticality", SCH_STRING, 0, NULL, SCH_ANY, score_crit_names },
@@ -112,6 +124,8 @@ static const struct schema_field scoring_keys[] = {
 	{ "blended_rate", SCH_NUMBER, 0, NULL, SCH_ANY, NULL },
 	{ "recommend", SCH_LIST, 0, NULL, SCH_STRING, score_prio_names },
 	{ "loss", SCH_OBJECT, 0, loss_keys, SCH_ANY, NULL },
+	{ "fx", SCH_OBJECT, 0, fx_keys, SCH_ANY, NULL },
+	{ "supply_chain", SCH_OBJECT, 0, supply_chain_keys, SCH_ANY, NULL },
 	{ NULL, 0, 0, NULL, 0, NULL },
 };
 
@@ -319,11 +333,76 @@ static int scenarios(struct chk *c, struct score_config *cfg, const json_t *list
 	return 0;
 }
 
+static int valid_currency(const char *c)
+{
+	return c && strlen(c) == 3 && c[0] >= 'A' && c[0] <= 'Z' && c[1] >= 'A' && c[1] <= 'Z' && c[2] >= 'A' &&
+	       c[2] <= 'Z';
+}
+
+/* scoring.fx: how many units of the engagement's currency one unit of `from` buys. */
+static int fx_parse(struct chk *c, struct score_config *cfg, const json_t *fx)
+{
+	const char *from = jsonx_str(fx, "from");
+
+	if (!fx || json_is_null(fx))
+		return 0;
+	if (from && !valid_currency(from))
+		return schema_error(c->ctx, "scoring.fx.from", "scoring.fx.from: expected an ISO 4217 code such as USD");
+	if (num_in(c, fx, "scoring.fx", "rate", 0, 1e6, 1, 1, &cfg->fx_rate) < 0)
+		return ERR_USAGE;
+	/* Without `from`, the rate is from the defaults' currency (filled in by convert_defaults). */
+	snprintf(cfg->fx_from, sizeof(cfg->fx_from), "%s", from ? from : "");
+	snprintf(cfg->fx_basis, sizeof(cfg->fx_basis), "%s", jsonx_strz(fx, "basis"));
+	return 0;
+}
+
+/*
+ * The default scenarios are stated in the currency of the studies they cite
+ * (USD).  In an engagement of another currency their magnitudes are
+ * converted with scoring.fx (rounded to whole units), so every money figure
+ * is in the engagement's currency; without a rate the run stops here.
+ */
+static int convert_defaults(struct chk *c, struct score_config *cfg, const json_t *scoring)
+{
+	static const char *const ends[] = { "min", "most_likely", "max" };
+	const char *where = json_object_get(scoring, "fx") ? "scoring.fx" : scoring ? "scoring" : "currency";
+	json_t *sc, *mag, *src;
+	size_t i, j;
+
+	if (cfg->fx_rate > 0 && !cfg->fx_from[0])
+		snprintf(cfg->fx_from, sizeof(cfg->fx_from), "%s", cfg->currency);
+	if (!strcmp(cfg->currency, cfg->money_currency))
+		return 0;
+	if (!(cfg->fx_rate > 0))
+		return schema_error(c->ctx, where,
+				    "scoring.fx: the engagement's currency is %s but the default loss scenarios "
+				    "(templates/scoring/loss-scenarios.json) are in %s: give the rate as scoring.fx.rate "
+				    "(%s per 1 %s, with scoring.fx.basis saying whose rate of which day), or state "
+				    "scoring.loss.scenarios in %s",
+				    cfg->money_currency, cfg->currency, cfg->money_currency, cfg->currency, cfg->money_currency);
+	if (strcmp(cfg->fx_from, cfg->currency))
+		return schema_error(c->ctx, "scoring.fx.from",
+				    "scoring.fx.from: the default loss scenarios are in %s, not %s: give the rate from %s",
+				    cfg->currency, cfg->fx_from, cfg->currency);
+	json_array_foreach(cfg->scenarios, i, sc) {
+		mag = json_object_get(sc, "magnitude");
+		if (!(src = json_deep_copy(mag)) || json_object_set_new(src, "currency", json_string(cfg->currency)) < 0 ||
+		    json_object_set_new(sc, "magnitude_source", src) < 0)
+			return err_set(ERR_NOMEM, "out of memory");
+		for (j = 0; j < 3; j++)
+			json_object_set_new(mag, ends[j], json_real(floor(jsonx_num(mag, ends[j], 0) * cfg->fx_rate + 0.5)));
+		json_object_set_new(sc, "fx_rate", json_real(cfg->fx_rate));
+	}
+	cfg->fx_applied = 1;
+	snprintf(cfg->currency, sizeof(cfg->currency), "%s", cfg->money_currency);
+	return 0;
+}
+
 static int params_json(struct score_config *cfg, const json_t *scoring)
 {
 	static const char *const top[] = { "coverage_threshold", "default_criticality", "safety_impact",
 					   "unknown_exposure", "criticality", "rating", "effort",
-					   "blended_rate", "recommend", "loss", NULL };
+					   "blended_rate", "recommend", "loss", "fx", "supply_chain", NULL };
 	json_t *p, *effort = json_object(), *rec = json_array(), *defaults = json_array();
 	size_t i;
 
@@ -352,6 +431,11 @@ static int params_json(struct score_config *cfg, const json_t *scoring)
 	effort = rec = defaults = NULL;
 	if (!p)
 		goto nomem;
+	json_object_set_new(p, "fx", cfg->fx_rate > 0 ? json_pack("{s:s?, s:s, s:f, s:s, s:b}", "from", cfg->fx_from[0] ? cfg->fx_from : NULL, "to",
+								 cfg->money_currency, "rate", cfg->fx_rate, "basis",
+								 cfg->fx_basis, "applied", cfg->fx_applied)
+						     : json_null());
+	json_object_set_new(p, "supply_chain", json_pack("{s:I}", "max_image_age_days", (json_int_t)cfg->max_image_age_days));
 	cfg->params = p;
 	return 0;
 nomem:
@@ -368,7 +452,7 @@ int score_config_parse(struct score_config *cfg, const json_t *scoring, const ch
 	struct strbuf path = STRBUF_INIT;
 	const json_t *rating, *grades, *effort, *loss, *list;
 	json_t *ssvc = NULL, *defaults = NULL, *v;
-	double seed = 1, iters = 10000;
+	double seed = 1, iters = 10000, age = SCORE_IMAGE_AGE_DAYS;
 	size_t i;
 	int rc;
 
@@ -393,6 +477,11 @@ int score_config_parse(struct score_config *cfg, const json_t *scoring, const ch
 	if ((rc = num_in(&c, scoring, "scoring", "coverage_threshold", 0, 1, 0, 0.7, &cfg->coverage_threshold)) < 0 ||
 	    (rc = num_in(&c, scoring, "scoring", "blended_rate", 0, 1e7, 0, 150, &cfg->blended_rate)) < 0)
 		goto cleanup;
+	if ((rc = num_in(&c, json_object_get(scoring, "supply_chain"), "scoring.supply_chain", "max_image_age_days", 1,
+			 36500, 0, SCORE_IMAGE_AGE_DAYS, &age)) < 0 ||
+	    (rc = fx_parse(&c, cfg, json_object_get(scoring, "fx"))) < 0)
+		goto cleanup;
+	cfg->max_image_age_days = (long)age;
 	list = json_object_get(scoring, "criticality");
 	if (json_array_size(list) > SCORE_MAX_CRIT_RULES) {
 		rc = schema_error(ctx, "scoring.criticality", "scoring.criticality: at most %d rules",
@@ -458,6 +547,8 @@ int score_config_parse(struct score_config *cfg, const json_t *scoring, const ch
 			 jsonx_str(defaults, "currency") : "USD");
 		rc = scenarios(&c, cfg, json_object_get(defaults, "scenarios"), NULL, 1);
 		c.ctx = ctx;
+		if (rc == 0)
+			rc = convert_defaults(&c, cfg, scoring);
 	}
 	if (rc == 0)
 		rc = params_json(cfg, scoring);
@@ -483,8 +574,8 @@ int score_config_load(struct score_config *cfg, const struct engagement *eng)
 	int rc;
 
 	memset(cfg, 0, sizeof(*cfg));
-	/* Positions for messages: the engagement module keeps the document, not its map. */
-	if (json_object_get(eng->doc, "scoring") && ydoc_load_file(eng->file, &lim, &again, &pos) == 0)
+	/* Positions for messages (the currency's too): the engagement module keeps the document, not its map. */
+	if (ydoc_load_file(eng->file, &lim, &again, &pos) == 0)
 		ctx.pos = pos;
 	if ((rc = score_templates_dir(&dir)) < 0) {
 		rc = err_set(ERR_USAGE, "scoring: %s", err_last());

@@ -24,6 +24,7 @@
 #define SCORE_NDOMAINS 7
 #define SCORE_MAX_SCENARIOS 50
 #define SCORE_MAX_CRIT_RULES 1000
+#define SCORE_IMAGE_AGE_DAYS 365 /* scoring.supply_chain.max_image_age_days */
 
 /* Ordered enumerations: a higher value is worse (or more). */
 enum score_crit { CRIT_LOW, CRIT_MEDIUM, CRIT_HIGH, CRIT_CRITICAL };
@@ -62,8 +63,13 @@ struct score_config {
 	double max_reduction;
 	json_t *scenarios;            /* normalised scenarios (owned), defaults filled in */
 	int scenarios_illustrative;   /* the template's defaults are in use */
-	char currency[8];             /* of the loss figures: the engagement's, or the defaults' */
-	char money_currency[8];       /* of remediation costs: always the engagement's */
+	char currency[8];             /* of the loss figures: always the engagement's once parsed */
+	char money_currency[8];       /* of remediation costs: the engagement's */
+	char fx_from[8];              /* scoring.fx.from ("" when no fx is given) */
+	char fx_basis[256];           /* scoring.fx.basis */
+	double fx_rate;               /* engagement currency per 1 fx_from */
+	int fx_applied;               /* the default scenarios were converted */
+	long max_image_age_days;      /* scoring.supply_chain.max_image_age_days */
 	struct ssvc_model ssvc;
 	json_t *deal;                 /* templates/scoring/deal.json (owned) */
 	json_t *params;               /* every parameter as used (owned) */

@@ -8,6 +8,7 @@
 #include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/err.h"
 #include "core/finding.h"
@@ -39,14 +40,42 @@ static int rule_matches(const struct sc_state *s, int flag, const char *rule)
 	return 0;
 }
 
+/*
+ * Which detector raised the finding: its `detector` member, a rule prefixed
+ * "NAME:" (the AWS connector's), or the tool of an imported report (ASFF is
+ * Security Hub's format).
+ */
 static int is_detector(const json_t *f, const char *name)
 {
+	const char *tool = jsonx_strz(json_object_get(f, "origin"), "tool");
 	char prefix[32];
 
 	snprintf(prefix, sizeof(prefix), "%s:", name);
-	return !strcmp(jsonx_strz(f, "detector"), name) || util_has_prefix(jsonx_strz(f, "rule"), prefix);
+	if (jsonx_str(f, "detector"))
+		return !strcmp(jsonx_strz(f, "detector"), name);
+	return util_has_prefix(jsonx_strz(f, "rule"), prefix) || !strcmp(tool, name) ||
+	       (!strcmp(name, "securityhub") && !strcmp(tool, "asff"));
 }
 
+/* Archived (GuardDuty), resolved or suppressed (Security Hub), dismissed or resolved (Defender). */
+static int detector_closed(const json_t *f)
+{
+	static const char *const closed[] = { "archived", "resolved", "suppressed", "dismissed" };
+	const char *st = jsonx_str(f, "detector_status");
+	size_t i;
+
+	for (i = 0; st && i < sizeof(closed) / sizeof(closed[0]); i++)
+		if (!strcasecmp(st, closed[i]))
+			return 1;
+	return 0;
+}
+
+/*
+ * Evidence of compromise (docs/scoring.md, "Deal view"): a detection still
+ * active at its detector, of medium severity or above, from GuardDuty,
+ * Defender for Cloud, or Security Hub when typed as tactics, effects or
+ * unusual behaviour (its configuration checks are not detections).
+ */
 static int compromise(const struct sc_finding *x)
 {
 	const json_t *t;
@@ -54,15 +83,17 @@ static int compromise(const struct sc_finding *x)
 
 	if (jsonx_bool(x->f, "compromise", 0))
 		return 1;
-	if (is_detector(x->f, "guardduty"))
-		return x->sev >= 3;
+	if (detector_closed(x->f) || x->sev < 3)
+		return 0;
+	if (is_detector(x->f, "guardduty") || is_detector(x->f, "defender"))
+		return 1;
 	if (!is_detector(x->f, "securityhub"))
 		return 0;
 	json_array_foreach(json_object_get(x->f, "types"), i, t) {
 		const char *v = json_string_value(t);
 
-		if (v && (util_has_prefix(v, "TTPs") || util_has_prefix(v, "Effects") ||
-			  util_has_prefix(v, "Unusual Behaviors")))
+		if (i < 50 && v && (util_has_prefix(v, "TTPs") || util_has_prefix(v, "Effects") ||
+				    util_has_prefix(v, "Unusual Behaviors")))
 			return 1;
 	}
 	return 0;

@@ -9,13 +9,19 @@
 #ifndef VETTER_EOL_FINDINGS_H
 #define VETTER_EOL_FINDINGS_H
 
+#include <jansson.h>
+
 #include "core/runner.h"
 
 /* The stage name these findings are stored under (cleared and rewritten on every run). */
 #define EOL_FINDINGS_STAGE "score"
 
-/* Inside the caller's transaction, after clearing the stage's findings. */
-int eol_findings_record(struct run_ctx *ctx);
+/*
+ * Inside the caller's transaction, after clearing the stage's findings.
+ * summary (an object) gets per company {image_age, end_of_life, max_image_age_days}:
+ * each {images, judged, findings: [image keys], not_judged: [{key, name, reason}]}.
+ */
+int eol_findings_record(struct run_ctx *ctx, long max_image_age_days, json_t *summary);
 int threat_findings_record(struct run_ctx *ctx);
 
 #endif

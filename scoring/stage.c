@@ -107,7 +107,26 @@ int score_scores(struct store *st, json_t **out)
  * The computation over what the store holds: each finding's `risk` written
  * back where it changed, and the scores document kept in the cache.
  */
-static int compute(struct run_ctx *ctx, const struct score_config *cfg)
+/* Each company's supply-chain judgements (eol_findings.c) beside its ratings. */
+static int add_supply(json_t *scores, const json_t *supply, long max_days)
+{
+	json_t *co;
+	size_t i;
+
+	json_array_foreach(json_object_get(scores, "companies"), i, co) {
+		json_t *part = json_object_get(supply, jsonx_strz(co, "company"));
+
+		part = part ? json_incref(part)
+			    : json_pack("{s:{s:i, s:i, s:[], s:[]}, s:{s:i, s:i, s:[], s:[]}, s:I}", "image_age", "images", 0,
+					"judged", 0, "findings", "not_judged", "end_of_life", "images", 0, "judged", 0,
+					"findings", "not_judged", "max_image_age_days", (json_int_t)max_days);
+		if (!part || json_object_set_new(co, "supply_chain", part) < 0)
+			return err_set(ERR_NOMEM, "out of memory");
+	}
+	return 0;
+}
+
+static int compute(struct run_ctx *ctx, const struct score_config *cfg, const json_t *supply)
 {
 	struct sc_model *m = NULL;
 	struct strbuf text = STRBUF_INIT;
@@ -122,7 +141,7 @@ static int compute(struct run_ctx *ctx, const struct score_config *cfg)
 	json_array_foreach(m->findings, i, f)
 		json_object_set(before, jsonx_strz(f, "id"), json_object_get(f, "risk") ? json_object_get(f, "risk")
 											 : json_null());
-	if ((rc = score_compute(m, cfg, &scores)) < 0)
+	if ((rc = score_compute(m, cfg, &scores)) < 0 || (rc = add_supply(scores, supply, cfg->max_image_age_days)) < 0)
 		goto cleanup;
 	json_array_foreach(m->findings, i, f) {
 		json_t *old = json_object_get(before, jsonx_strz(f, "id")), *now = json_object_get(f, "risk");
@@ -145,7 +164,7 @@ cleanup:
 int score_stage(struct run_ctx *ctx)
 {
 	struct score_config cfg;
-	json_t *manual = NULL;
+	json_t *manual = NULL, *supply = NULL;
 	size_t i;
 	int rc;
 
@@ -159,7 +178,10 @@ int score_stage(struct run_ctx *ctx)
 	if ((rc = store_begin(ctx->st)) < 0)
 		goto cleanup;
 	/* First the findings this stage makes itself, so overrides and scores see them. */
-	if ((rc = store_findings_clear(ctx->st, EOL_FINDINGS_STAGE)) == 0 && (rc = eol_findings_record(ctx)) == 0)
+	if (!(supply = json_object()))
+		rc = err_set(ERR_NOMEM, "out of memory");
+	else if ((rc = store_findings_clear(ctx->st, EOL_FINDINGS_STAGE)) == 0 &&
+		 (rc = eol_findings_record(ctx, cfg.max_image_age_days, supply)) == 0)
 		rc = threat_findings_record(ctx);
 	/* Before overrides and scores: a finding both vetter and a target's tool report counts once. */
 	if (rc == 0)
@@ -167,7 +189,7 @@ int score_stage(struct run_ctx *ctx)
 	if (rc == 0 && manual && (rc = manual_apply_overrides(manual, ctx->st)) > 0)
 		rc = 0;
 	if (rc == 0)
-		rc = compute(ctx, &cfg);
+		rc = compute(ctx, &cfg, supply);
 	progress_step(1, "scores");
 	for (i = 0; i < ctx->eng->ncompanies && rc == 0; i++) {
 		rc = summarise(ctx, ctx->eng->companies[i].id);
@@ -185,6 +207,7 @@ int score_stage(struct run_ctx *ctx)
 cleanup:
 	progress_end();
 	json_decref(manual);
+	json_decref(supply);
 	score_config_release(&cfg);
 	return rc;
 }

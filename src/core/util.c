@@ -198,6 +198,69 @@ int util_is_dir(const char *path)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int util_dir_list(const char *dir, size_t max, char ***names, size_t *n, int *truncated)
+{
+	char **v = NULL;
+	size_t cnt = 0, cap = 0;
+	struct dirent *de;
+	DIR *d;
+	int rc = 0;
+
+	*names = NULL;
+	*n = 0;
+	if (truncated)
+		*truncated = 0;
+	if (!(d = opendir(dir)))
+		return err_set(ERR_IO, "%s: cannot open the folder: %s", dir, strerror(errno));
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (cnt == max) {
+			if (truncated)
+				*truncated = 1;
+			break;
+		}
+		if (cnt == cap) {
+			char **nv = realloc(v, (cap = cap ? cap * 2 : 64) * sizeof(*nv));
+
+			if (!nv) {
+				rc = err_set(ERR_NOMEM, "out of memory");
+				goto cleanup;
+			}
+			v = nv;
+		}
+		if (!(v[cnt] = util_strdup(de->d_name))) {
+			rc = err_set(ERR_NOMEM, "out of memory");
+			goto cleanup;
+		}
+		cnt++;
+	}
+	if (cnt)
+		qsort(v, cnt, sizeof(*v), cmp_names);
+	*names = v;
+	*n = cnt;
+	v = NULL;
+	cnt = 0;
+cleanup:
+	closedir(d);
+	util_dir_free(v, cnt);
+	return rc;
+}
+
+void util_dir_free(char **names, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
 int util_exists(const char *path)
 {
 	struct stat st;

@@ -29,6 +29,15 @@ int util_mkdirs(const char *path, unsigned mode);
 int util_rm_rf(const char *path);
 int util_is_dir(const char *path);
 int util_exists(const char *path);
+/*
+ * The names in folder dir, sorted bytewise, without "." names (hidden files
+ * included: an export's stray ".DS_Store" is not evidence).  At most max
+ * names are returned; *truncated (may be NULL) says more were there.  The
+ * caller frees the list with util_dir_free(*names, *n).  Sorting makes a
+ * folder read the same way every time, whatever the filesystem's order.
+ */
+int util_dir_list(const char *dir, size_t max, char ***names, size_t *n, int *truncated);
+void util_dir_free(char **names, size_t n);
 
 /* out = dir "/" rel, without doubling slashes. */
 int util_path_join(struct strbuf *out, const char *dir, const char *rel);

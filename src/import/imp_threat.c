@@ -5,7 +5,10 @@
  * Active detections become kind "exposure" findings with "signal":
  * "threat-detection" on the cloud account; archived, resolved, suppressed
  * or dismissed ones are counted as closed.  Security Hub's failed
- * configuration checks are misconfigurations.
+ * configuration checks are misconfigurations.  Every finding names its
+ * "detector" (guardduty, securityhub, defender) and the status the detector
+ * gave it ("detector_status"), and Security Hub's keep their ASFF "types":
+ * scoring's evidence-of-compromise criterion reads them (docs/scoring.md).
  */
 #include <stdio.h>
 #include <string.h>
@@ -25,6 +28,13 @@ static json_t *threat(struct import_result *r, const char *rule, const char *tit
 		jsonx_set_str(f, "last_seen", last);
 	}
 	return f;
+}
+
+/* Which detector raised f, and the status it gives the finding (NULL: none stated). */
+static void detector(json_t *f, const char *name, const char *status)
+{
+	jsonx_set_str(f, "detector", name);
+	jsonx_set_str(f, "detector_status", status);
 }
 
 /* GuardDuty's 0.1-10.0 scale (1-3.9 low, 4-6.9 medium, 7-8.9 high, 9+ critical). */
@@ -77,6 +87,7 @@ static int gd_read(const json_t *doc, const char *file, const struct import_opts
 		jsonx_set_str(f, "description", imp_str(g, "Description"));
 		jsonx_set_str(f, "region", imp_str(g, "Region"));
 		jsonx_set_str(f, "detector_finding", imp_str(g, "Id"));
+		detector(f, "guardduty", "active");
 		json_object_set_new(f, "count", json_integer(jsonx_int(svc, "Count", 1)));
 	}
 	strbuf_release(&key);
@@ -105,6 +116,35 @@ static int asff_is_threat(const json_t *types)
 	return 0;
 }
 
+/* Severity.Label, else the 0-100 Normalized score by ASFF's bands. */
+static const char *asff_severity(const json_t *sev)
+{
+	const json_t *n = json_object_get(sev, "Normalized");
+	double x;
+
+	if (imp_str(sev, "Label"))
+		return imp_severity(imp_str(sev, "Label"));
+	if (!json_is_number(n))
+		return "unknown";
+	x = json_number_value(n);
+	return x >= 90 ? "critical" : x >= 70 ? "high" : x >= 40 ? "medium" : x >= 1 ? "low" : "info";
+}
+
+/* The finding's ASFF types (at most 50, strings only). */
+static json_t *asff_types(const json_t *types)
+{
+	json_t *out = json_array();
+	size_t i;
+
+	for (i = 0; out && i < json_array_size(types) && i < 50; i++) {
+		const char *t = json_string_value(json_array_get(types, i));
+
+		if (t && strlen(t) <= 256)
+			json_array_append_new(out, json_string(t));
+	}
+	return out;
+}
+
 static int asff_read(const json_t *doc, const char *file, const struct import_opts *o, struct import_result *r)
 {
 	struct strbuf key = STRBUF_INIT;
@@ -118,8 +158,8 @@ static int asff_read(const json_t *doc, const char *file, const struct import_op
 		const json_t *res0 = json_array_get(json_object_get(a, "Resources"), 0);
 		const char *acct = imp_str(a, "AwsAccountId"), *gen = imp_str(a, "GeneratorId"),
 			   *wf = imp_str(json_object_get(a, "Workflow"), "Status"), *rs = imp_str(a, "RecordState"),
-			   *comp = imp_str(json_object_get(a, "Compliance"), "Status"),
-			   *sev = imp_severity(imp_str(json_object_get(a, "Severity"), "Label"));
+			   *wfs = imp_str(a, "WorkflowState"), *comp = imp_str(json_object_get(a, "Compliance"), "Status"),
+			   *sev = asff_severity(json_object_get(a, "Severity"));
 		json_t *f;
 
 		imp_count(r, "read");
@@ -127,7 +167,9 @@ static int asff_read(const json_t *doc, const char *file, const struct import_op
 			rc = err_set(ERR_PARSE, "%s: Findings[%zu]: expected Id and AwsAccountId", file, i);
 			break;
 		}
-		if ((rs && !strcmp(rs, "ARCHIVED")) || (wf && (!strcmp(wf, "RESOLVED") || !strcmp(wf, "SUPPRESSED")))) {
+		/* WorkflowState is the deprecated field older exports carry instead of Workflow.Status. */
+		if ((rs && !strcmp(rs, "ARCHIVED")) || (wf && (!strcmp(wf, "RESOLVED") || !strcmp(wf, "SUPPRESSED"))) ||
+		    (!wf && wfs && !strcmp(wfs, "RESOLVED"))) {
 			imp_count(r, "closed");
 			continue;
 		}
@@ -151,6 +193,8 @@ static int asff_read(const json_t *doc, const char *file, const struct import_op
 		jsonx_set_str(f, "fix", imp_str(json_object_get(json_object_get(a, "Remediation"), "Recommendation"), "Text"));
 		jsonx_set_str(f, "product", imp_str(a, "ProductName") ? imp_str(a, "ProductName") : imp_str(a, "ProductArn"));
 		jsonx_set_str(f, "region", imp_str(a, "Region"));
+		detector(f, "securityhub", wf ? wf : wfs ? wfs : "NEW");
+		json_object_set_new(f, "types", asff_types(json_object_get(a, "Types")));
 	}
 	strbuf_release(&key);
 	return rc;
@@ -213,6 +257,7 @@ static int def_read(const json_t *doc, const char *file, const struct import_opt
 		}
 		jsonx_set_str(f, "description", imp_str(p, "description"));
 		jsonx_set_str(f, "intent", imp_str(p, "intent"));
+		detector(f, "defender", st ? st : "Active");
 		if (json_is_array(steps) && json_is_string(json_array_get(steps, 0)))
 			jsonx_set_str(f, "fix", json_string_value(json_array_get(steps, 0)));
 	}

@@ -53,6 +53,9 @@ int rep_method(struct rctx *r)
 	param_line(r, "Effort (hours per asset)", json_object_get(prm, "effort"));
 	param_line(r, "Blended rate", json_object_get(prm, "blended_rate"));
 	param_line(r, "Currency", json_object_get(prm, "currency"));
+	if (json_is_object(json_object_get(prm, "fx")))
+		param_line(r, "Exchange rate applied to the shipped loss scenarios", json_object_get(prm, "fx"));
+	param_line(r, "Supply chain", json_object_get(prm, "supply_chain"));
 	param_line(r, "Recommended priorities", json_object_get(prm, "recommend"));
 	param_line(r, "SSVC model", json_object_get(prm, "ssvc_model"));
 	param_line(r, "Safety impact", json_object_get(prm, "safety_impact"));

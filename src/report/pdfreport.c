@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "core/err.h"
@@ -425,7 +426,7 @@ static void item_text(struct rctx *r, const json_t *it, int flags, struct strbuf
  * Space a list will want below its heading, so the blocks above it leave
  * room: the list's bullets, but no more than a third of the page.
  */
-static float list_height(struct rctx *r, const json_t *list, int flags)
+static float list_height(struct rctx *r, const json_t *list, int flags, size_t max_items)
 {
 	struct strbuf line = STRBUF_INIT;
 	const json_t *it;
@@ -433,6 +434,8 @@ static float list_height(struct rctx *r, const json_t *list, int flags)
 	size_t i;
 
 	json_array_foreach(list, i, it) {
+		if (i >= max_items)
+			break;
 		item_text(r, it, flags, &line);
 		h += (float)pdf_wrap_count(r->p, PDF_REGULAR, 9, line.buf, pdf_content_width(r->p) - 12) * 9 * 1.3f + 2;
 	}
@@ -440,7 +443,13 @@ static float list_height(struct rctx *r, const json_t *list, int flags)
 	return h < cap ? h : cap;
 }
 
-static int top_risks(struct rctx *r, float reserve)
+/*
+ * The top five risks above the red flags and conditions: reserve is the room
+ * those want; the first risk needs only first_reserve (the red flags' room)
+ * so a board always sees the worst risk, even when a long list of
+ * conditions then continues in the detailed sections.
+ */
+static int top_risks(struct rctx *r, float reserve, float first_reserve)
 {
 	struct issue_ref refs[512];
 	struct strbuf line = STRBUF_INIT;
@@ -464,7 +473,7 @@ static int top_risks(struct rctx *r, float reserve)
 			    rep_company_name(r, refs[i].company), jsonx_strz(refs[i].issue, "title"), assets < 0 ? 0 : assets,
 			    assets == 1 ? " is" : "s are", rep_word(r, "priorities", jsonx_str(refs[i].issue, "priority"), "priority not set"),
 			    rep_level(jsonx_num(refs[i].issue, "likelihood", 0)), rep_level(jsonx_num(refs[i].issue, "impact", 0)));
-		if (bullet_fits(r, line.buf, pdf_bottom(r->p) + reserve, &rc))
+		if (bullet_fits(r, line.buf, pdf_bottom(r->p) + (shown ? reserve : first_reserve), &rc))
 			break;
 		shown++;
 	}
@@ -526,13 +535,15 @@ static int executive_summary(struct rctx *r)
 			illustrative |= jsonx_bool(json_object_get(cs, "loss"), "illustrative", 0);
 		if (illustrative)
 			rep_note(r, report_text(r->tmpl, "money_illustrative"));
-		float flags_h = list_height(r, json_object_get(deal, "red_flags"), 1);
-		float cond_h = list_height(r, json_object_get(deal, "conditions"), 0);
+		float flags_h = list_height(r, json_object_get(deal, "red_flags"), 1, SIZE_MAX);
+		float cond_h = list_height(r, json_object_get(deal, "conditions"), 0, SIZE_MAX);
+		float cond2_h = list_height(r, json_object_get(deal, "conditions"), 0, 2);
 
-		if ((rc = top_risks(r, flags_h + cond_h + 24)) < 0)
+		if ((rc = top_risks(r, flags_h + cond_h + 24, flags_h + cond2_h + 24)) < 0)
 			return rc;
 		if ((rc = sub_heading(r, "Red flags")) < 0 ||
-		    (rc = note_list(r, json_object_get(deal, "red_flags"), 1, pdf_bottom(r->p) + cond_h + 24,
+		    (rc = note_list(r, json_object_get(deal, "red_flags"), 1,
+				    pdf_bottom(r->p) + (pdf_cursor(r->p) - flags_h - cond_h - 24 >= pdf_bottom(r->p) ? cond_h : cond2_h) + 24,
 				    report_text(r->tmpl, "red_flags_none"))) < 0)
 			return rc;
 		if ((rc = sub_heading(r, "Candidate conditions")) < 0 ||

@@ -29,10 +29,19 @@ const struct schema_field registry_source_keys[] = {
 	{ "insecure", SCH_BOOL, 0, NULL, SCH_ANY, NULL },
 	{ "timeout", SCH_INT, 0, NULL, SCH_ANY, NULL },
 	{ "region", SCH_STRING, 0, NULL, SCH_ANY, NULL },
+	/* ecr: the AWS credentials chain, as the aws source takes it (connectors/aws.c). */
+	{ "profile", SCH_STRING, 0, NULL, SCH_ANY, NULL },
+	{ "role_arn", SCH_STRING, 0, NULL, SCH_ANY, NULL },
+	{ "external_id", SCH_STRING, 0, NULL, SCH_ANY, NULL },
+	{ "role_session_name", SCH_STRING, 0, NULL, SCH_ANY, NULL },
+	{ "endpoint_url", SCH_STRING, 0, NULL, SCH_ANY, NULL },
 	{ "tenant", SCH_STRING, 0, NULL, SCH_ANY, NULL },      /* acr */
 	{ "endpoints", SCH_MAP, 0, NULL, SCH_STRING, NULL },   /* acr, gar: login, token */
 	{ NULL, 0, 0, NULL, 0, NULL },
 };
+
+/* The keys only flavour ecr reads: elsewhere they would be ignored silently, so they are refused. */
+static const char *const ecr_only_keys[] = { "profile", "role_arn", "external_id", "role_session_name", "endpoint_url", NULL };
 
 void registry_source_release(struct registry_source *rs)
 {
@@ -48,6 +57,7 @@ int registry_source_init(struct registry_source *rs, const struct engagement *en
 	const char *host = jsonx_str(doc, "host"), *p;
 	struct strbuf path = STRBUF_INIT;
 	long long timeout = jsonx_int(doc, "timeout", 0);
+	size_t i;
 	int rc = 0;
 
 	memset(rs, 0, sizeof(*rs));
@@ -57,6 +67,12 @@ int registry_source_init(struct registry_source *rs, const struct engagement *en
 	rs->platform = jsonx_str(doc, "platform") ? jsonx_str(doc, "platform") : "linux/amd64";
 	rs->plain_http = jsonx_bool(doc, "plain_http", 0);
 	rs->insecure = jsonx_bool(doc, "insecure", 0);
+	for (i = 0; strcmp(rs->flavour, "ecr") && ecr_only_keys[i]; i++)
+		if (json_object_get(doc, ecr_only_keys[i])) {
+			rc = err_set(ERR_USAGE, "source '%s': '%s' is a key of flavour ecr (the AWS credentials), not of flavour %s",
+				     src->id, ecr_only_keys[i], rs->flavour);
+			goto fail;
+		}
 	/* "https://host/" is accepted as "host". */
 	if (host && util_has_prefix(host, "https://"))
 		host += 8;

@@ -12,7 +12,10 @@
  *            GHCR, GitLab, Docker Hub, Artifactory, distribution.
  *   ecr      a token from ECR's GetAuthorizationToken, through the AWS
  *            connector (connectors/aws.h): registry_ecr_credentials() and
- *            registry_ecr_repositories() below.
+ *            registry_ecr_repositories() below, with the AWS keys the aws
+ *            source takes (profile, role_arn, external_id,
+ *            role_session_name, endpoint_url, the credentials block);
+ *            registry_source_init() refuses those keys in other flavours.
  *   acr      Azure Container Registry: the service principal of the
  *            credentials block (client_id, client_secret, with tenant)
  *            exchanged for an Entra ID token, exchanged at the registry's
@@ -52,12 +55,14 @@ void registry_source_release(struct registry_source *rs);
 int registry_source_open(struct registry_source *rs, struct registry **out);
 
 /*
- * [aws] hook: ECR credentials for host (ACCOUNT.dkr.ecr.REGION.amazonaws.com)
+ * [aws] hook: ECR credentials for host (ACCOUNT.dkr.ecr.REGION.amazonaws.com,
+ * see aws_ecr_host_parse())
  * from the source's AWS credentials: username "AWS" and the password that
  * GetAuthorizationToken returns (base64 "AWS:PASSWORD" in
  * authorizationData[0].authorizationToken), registered for scrubbing.
  * The source's credentials block (access_key_id, secret_access_key,
- * session_token) is used, else the AWS CLI's chain.
+ * session_token) is used, else the AWS CLI's chain (profile); then
+ * role_arn with external_id through STS AssumeRole, as for an aws source.
  */
 int registry_ecr_credentials(const struct engagement *eng, const struct source *src, const char *host,
 			     struct registry_cred *out);

@@ -23,7 +23,7 @@ static void setup(void)
 {
 	struct strbuf dir = STRBUF_INIT;
 	struct schema_ctx ctx = { "fuzz", NULL };
-	json_t *scoring = json_pack("{s:{s:i}}", "loss", "iterations", 100);
+	json_t *scoring = json_pack("{s:{s:i}, s:{s:f}}", "loss", "iterations", 100, "fx", "rate", 0.9);
 	const char *root = getenv("VETTER_ROOT");
 
 	if (score_templates_dir(&dir) < 0 || (strbuf_addstr(&dir, "/scoring") == 0 && !util_is_dir(dir.buf))) {

@@ -7,7 +7,8 @@ Prints "PORT\\n" once listening on 127.0.0.1, then serves until killed.
 Every request is identified as service:action (query and ec2 protocols by the
 Action in the form, json by X-Amz-Target, rest protocols by method and path
 against the call table's paths) and written to the log as a JSON line
-{service, action, region, account, method, path, allowed}.  A request that
+{service, action, region, account, method, path, allowed}, and for
+AssumeRole the role_arn and external_id it was asked with.  A request that
 is not a row of vetter's call table (CALLS_JSON, aws_calls_dump()) is a
 violation: logged with allowed=false, answered 403 and never forwarded.
 
@@ -140,8 +141,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
         call, ak, region = identify(self.command, u.path, u.query, self.headers, body)
         account = accounts.get(ak, DEFAULT_ACCOUNT)
         allowed = "params" in call
-        log({"service": call["service"], "action": call["action"], "region": region, "account": account,
-             "method": self.command, "path": u.path, "allowed": allowed})
+        entry = {"service": call["service"], "action": call["action"], "region": region, "account": account,
+                 "method": self.command, "path": u.path, "allowed": allowed}
+        if call["action"] == "AssumeRole":
+            # What the role was asked with (the test's own values: the log is outside what vetter writes).
+            form = dict(urllib.parse.parse_qsl(body.decode("utf-8", "replace")))
+            entry.update({"role_arn": form.get("RoleArn"), "external_id": form.get("ExternalId")})
+        log(entry)
         if not allowed:
             self.reply(403, b'{"__type": "AccessDeniedException", "message": "not in the call table (recording proxy)"}',
                        {"Content-Type": "application/json"})

@@ -2,7 +2,7 @@
 """The recording proxies of the registry tests (imported by regenv.py).
 
 A proxy sits in front of a docker-registry and records every request it gets in
-requests.log as JSON lines (proxy, method, path, auth scheme, status); any method but
+requests.log as JSON lines (proxy, method, path, auth scheme, Basic user, Host, status); any method but
 GET and HEAD, except POST /token (the token exchange), is refused with 405 and recorded
 in violations.log, which the tests check is empty.  Tag lists are paged here (n=, last=,
 Link), as distribution 2.8 does not.  Features, per proxy:
@@ -138,7 +138,14 @@ def make_handler(env, name, upstream, upstream_tls, features):
         def record(self, status, extra=None):
             auth = self.headers.get("Authorization", "")
             rec = {"proxy": name, "method": self.command, "path": self.path,
-                   "auth": auth.split()[0].lower() if auth else "none", "status": status}
+                   "auth": auth.split()[0].lower() if auth else "none", "status": status,
+                   "host": self.headers.get("Host", "")}
+            if auth.lower().startswith("basic "):
+                # Who, never the password.
+                try:
+                    rec["user"] = base64.b64decode(auth.split()[1]).decode().partition(":")[0]
+                except (ValueError, IndexError):
+                    rec["user"] = "(not base64)"
             if extra:
                 rec.update(extra)
             env.rec.log(rec)

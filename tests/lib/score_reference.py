@@ -22,6 +22,8 @@ import json
 import math
 import sys
 
+import score_reference_extra
+
 DOMAINS = ["vulnerabilities", "identity-access", "network-exposure", "data-protection",
            "logging-detection", "kubernetes-hardening", "supply-chain"]
 EXPLOIT = {"none": 0.3, "public poc": 0.6, "active": 1.0}
@@ -247,6 +249,28 @@ def assess(f, params, ssvc_tree, ssvc_human, ck):
     return x
 
 
+def detector(f, name):
+    tool = s((f.get("origin") or {}).get("tool")) if isinstance(f.get("origin"), dict) else ""
+    if isinstance(f.get("detector"), str):
+        return f["detector"] == name
+    return s(f.get("rule")).startswith(name + ":") or tool == name or (name == "securityhub" and tool == "asff")
+
+
+def compromise(x):
+    """Evidence of compromise: an active detection, medium or above (docs/scoring.md, Deal view)."""
+    f = x.f
+    if f.get("compromise") is True:
+        return True
+    if s(f.get("detector_status")).lower() in ("archived", "resolved", "suppressed", "dismissed") or x.sev < 3:
+        return False
+    if detector(f, "guardduty") or detector(f, "defender"):
+        return True
+    if not detector(f, "securityhub"):
+        return False
+    types = f.get("types") if isinstance(f.get("types"), list) else []
+    return any(isinstance(t, str) and t.startswith(("TTPs", "Effects", "Unusual Behaviors")) for t in types[:50])
+
+
 def finding_flags(x, deal, ck):
     """The red flags a finding raises by itself (asset-document criteria are not in findings.json)."""
     flags = set()
@@ -260,17 +284,8 @@ def finding_flags(x, deal, ck):
     for flag in ("root-without-mfa", "public-data-store"):
         if any(fnmatch.fnmatchcase(low, p) for p in deal["red_flags"][flag].get("rules", [])):
             flags.add(flag)
-    f = x.f
-    det = s(f.get("detector"))
-    if f.get("compromise") is True:
+    if compromise(x):
         flags.add("evidence-of-compromise")
-    elif det == "guardduty" or x.rule.startswith("guardduty:"):
-        if x.sev >= 3:
-            flags.add("evidence-of-compromise")
-    elif det == "securityhub" or x.rule.startswith("securityhub:"):
-        types = f.get("types") if isinstance(f.get("types"), list) else []
-        if any(isinstance(t, str) and t.startswith(("TTPs", "Effects", "Unusual Behaviors")) for t in types):
-            flags.add("evidence-of-compromise")
     ck.eq(x.id + " red flags", sorted(x.flags), sorted(flags))
 
 
@@ -734,6 +749,8 @@ def main():
         check_loss(co, xs[cid], params, ck)
     if deal_tpl:
         check_deal(scores, deal_tpl, ck)
+    score_reference_extra.check_currency(scores, a.templates, ck)
+    score_reference_extra.check_supply_chain(doc, ck)
     if ck.errors:
         print("%d of %d checks differ:" % (len(ck.errors), ck.n))
         for e in ck.errors[:200]:

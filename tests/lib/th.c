@@ -159,6 +159,44 @@ int th_exists(const char *path)
 	return util_exists(path);
 }
 
+void th_read_data(const char *rel, struct strbuf *sb)
+{
+	char *p = th_data_path(rel);
+
+	th_read(p, sb);
+	free(p);
+}
+
+static int cmp_line(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char *th_sorted_lines(const char *text)
+{
+	struct strbuf out = STRBUF_INIT, copy = STRBUF_INIT;
+	char **lines = NULL, *s, *nl;
+	size_t n = 0, i;
+
+	strbuf_addstr(&copy, text);
+	for (s = copy.buf; s; s = nl ? nl + 1 : NULL) {
+		if ((nl = strchr(s, '\n')))
+			*nl = 0;
+		if (*s) {
+			lines = realloc(lines, (n + 1) * sizeof(*lines));
+			ck_assert_ptr_nonnull(lines);
+			lines[n++] = s;
+		}
+	}
+	if (n)
+		qsort(lines, n, sizeof(*lines), cmp_line);
+	for (i = 0; i < n; i++)
+		strbuf_addf(&out, "%s\n", lines[i]);
+	free(lines);
+	strbuf_release(&copy);
+	return strbuf_detach(&out, NULL);
+}
+
 static void drain(int fd, struct strbuf *sb)
 {
 	strbuf_read_fd(sb, fd);

@@ -39,6 +39,10 @@ void th_write_fmt(const char *path, const char *fmt, ...) __attribute__((format(
 /* Whole file into sb (aborts the test when unreadable). */
 void th_read(const char *path, struct strbuf *sb);
 int th_exists(const char *path);
+/* VETTER_TESTDATA/rel into sb (aborts the test when unreadable). */
+void th_read_data(const char *rel, struct strbuf *sb);
+/* The non-empty lines of text, sorted, each ending in "\n" (caller frees). */
+char *th_sorted_lines(const char *text);
 
 struct th_result {
 	int status;          /* exit code, or 128+signal */

@@ -226,6 +226,44 @@ START_TEST(atomic_write_and_writable_checks)
 }
 END_TEST
 
+START_TEST(dir_list_sorted_and_bounded)
+{
+	static const char *const names[] = { "b.json", "a.json", ".hidden", "C.yaml", "a.JSON" };
+	char *dir = th_tmpdir(), **v;
+	struct strbuf p = STRBUF_INIT;
+	size_t n, i;
+	int trunc;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		strbuf_reset(&p);
+		strbuf_addf(&p, "%s/%s", dir, names[i]);
+		th_write(p.buf, "{}");
+	}
+	/* Bytewise order (upper case first), hidden names left out. */
+	ck_assert_int_eq(util_dir_list(dir, 100, &v, &n, &trunc), 0);
+	ck_assert_uint_eq(n, 4);
+	ck_assert_int_eq(trunc, 0);
+	ck_assert_str_eq(v[0], "C.yaml");
+	ck_assert_str_eq(v[1], "a.JSON");
+	ck_assert_str_eq(v[2], "a.json");
+	ck_assert_str_eq(v[3], "b.json");
+	util_dir_free(v, n);
+	/* The bound stops the listing and says so. */
+	ck_assert_int_eq(util_dir_list(dir, 2, &v, &n, &trunc), 0);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_int_eq(trunc, 1);
+	util_dir_free(v, n);
+	strbuf_reset(&p);
+	strbuf_addf(&p, "%s/missing", dir);
+	ck_assert_int_eq(util_dir_list(p.buf, 10, &v, &n, NULL), ERR_IO);
+	ck_assert_ptr_null(v);
+	ck_assert_uint_eq(n, 0);
+	th_rm_rf(dir);
+	free(dir);
+	strbuf_release(&p);
+}
+END_TEST
+
 Suite *core_suite(void)
 {
 	Suite *s = suite_create("core");
@@ -241,6 +279,7 @@ Suite *core_suite(void)
 	tcase_add_test(tc, key_from_secret_forms);
 	tcase_add_test(tc, log_scrubs_secrets_and_base64);
 	tcase_add_test(tc, atomic_write_and_writable_checks);
+	tcase_add_test(tc, dir_list_sorted_and_bounded);
 	suite_add_tcase(s, tc);
 	return s;
 }

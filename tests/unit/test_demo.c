@@ -324,7 +324,8 @@ START_TEST(demo_estate_facts)
 	/* The red flags: the KEV-listed payments image behind a public load balancer, then the cloud's. */
 	snprintf(flags, sizeof(flags),
 		 "kev-internet-facing=%s+%s,root-without-mfa=aws:account:482913746520,"
-		 "public-data-store=arn:aws:s3:::kestrel-merchant-statements", img[LEDGER], img[PAY]);
+		 "public-data-store=arn:aws:s3:::kestrel-merchant-statements,evidence-of-compromise=aws:482913746520",
+		 img[LEDGER], img[PAY]);
 	EXPECT_FLAGS(k, flags);
 	EXPECT_FLAGS(by_company(jsonx_dig(doc, "scores.companies"), "heron"), "");
 	/* The consolidation plan: the two production VPCs both use 10.40.0.0/16. */

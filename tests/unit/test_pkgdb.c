@@ -1,5 +1,5 @@
 /*
- * Package databases: dpkg, apk, Python metadata, npm.  The upstream test
+ * Package databases: dpkg, apk, Python metadata (npm: test_pkgdb_npm.c).  The upstream test
  * files in ../shared/data/pkgdb are the inputs; the expected packages come
  * from their documentation (README.txt there) and, wherever a tool can say
  * it independently, from that tool: dpkg-query on the same bytes, awk's
@@ -16,31 +16,9 @@
 #include "scan/pkg.h"
 #include "scan/pkgdb_apk.h"
 #include "scan/pkgdb_dpkg.h"
-#include "scan/pkgdb_npm.h"
 #include "scan/pkgdb_python.h"
 #include "th.h"
-
-/* A C string and its length, for the parsers' (buf, len) arguments. */
-#define TXT(s) (s), strlen(s)
-
-static void load(const char *rel, struct strbuf *sb)
-{
-	char *p = th_data_path(rel);
-
-	th_read(p, sb);
-	free(p);
-}
-
-static const struct pkg *find(const struct pkg_list *l, const char *ns, const char *name, const char *version)
-{
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		if (!strcmp(l->v[i].name, name) && (!version || !strcmp(l->v[i].version, version)) &&
-		    !strcmp(l->v[i].namespace_ ? l->v[i].namespace_ : "", ns ? ns : ""))
-			return &l->v[i];
-	return NULL;
-}
+#include "th_pkg.h"
 
 static void assert_opt_str(const char *got, const char *want, const char *what)
 {
@@ -54,7 +32,7 @@ static void assert_opt_str(const char *got, const char *want, const char *what)
 static void assert_pkg(const struct pkg_list *l, const char *type, const char *name, const char *version,
 		       const char *arch, const char *src, const char *srcver, const char *license, const char *path)
 {
-	const struct pkg *p = find(l, NULL, name, version);
+	const struct pkg *p = th_pkg_find(l, NULL, name, version);
 
 	ck_assert_msg(p != NULL, "%s %s missing", name, version);
 	ck_assert_str_eq(p->type, type);
@@ -64,37 +42,6 @@ static void assert_pkg(const struct pkg_list *l, const char *type, const char *n
 	assert_opt_str(p->license, license, "license");
 	assert_opt_str(p->path, path, "path");
 	ck_assert_ptr_null(p->purl);
-}
-
-static int cmp_line(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The non-empty lines of text, sorted, each ending in "\n" (caller frees). */
-static char *sorted_lines(const char *text)
-{
-	struct strbuf out = STRBUF_INIT, copy = STRBUF_INIT;
-	char **lines = NULL, *s, *nl;
-	size_t n = 0, i;
-
-	strbuf_addstr(&copy, text);
-	for (s = copy.buf; s; s = nl ? nl + 1 : NULL) {
-		if ((nl = strchr(s, '\n')))
-			*nl = 0;
-		if (*s) {
-			lines = realloc(lines, (n + 1) * sizeof(*lines));
-			ck_assert_ptr_nonnull(lines);
-			lines[n++] = s;
-		}
-	}
-	if (n)
-		qsort(lines, n, sizeof(*lines), cmp_line);
-	for (i = 0; i < n; i++)
-		strbuf_addf(&out, "%s\n", lines[i]);
-	free(lines);
-	strbuf_release(&copy);
-	return strbuf_detach(&out, NULL);
 }
 
 static const char *z(const char *s)
@@ -118,7 +65,7 @@ static char *tsv_of(const struct pkg_list *l, int with_license)
 			strbuf_addf(&sb, "\t%s", z(p->license));
 		strbuf_addch(&sb, '\n');
 	}
-	sorted = sorted_lines(sb.buf);
+	sorted = th_sorted_lines(sb.buf);
 	strbuf_release(&sb);
 	return sorted;
 }
@@ -162,7 +109,7 @@ static char *dpkg_query_installed(const char *text)
 		if (strchr("itW", s[1]))
 			strbuf_addf(&keep, "%s\n", s + 4);
 	}
-	sorted = sorted_lines(keep.buf);
+	sorted = th_sorted_lines(keep.buf);
 	th_result_release(&res);
 	th_rm_rf(dir);
 	free(dir);
@@ -189,7 +136,7 @@ static void check_dpkg_file(const char *rel, const char *path, int want, int ask
 	struct strbuf sb = STRBUF_INIT;
 	char *ours, *theirs;
 
-	load(rel, &sb);
+	th_read_data(rel, &sb);
 	ck_assert_msg(pkgdb_dpkg(&l, path, sb.buf, sb.len) == want, "%s: %s", rel, err_last());
 	ck_assert_uint_eq(l.n, (size_t)want);
 	if (ask_dpkg) {
@@ -211,7 +158,7 @@ START_TEST(dpkg_ubuntu_status_matches_dpkg_query)
 	size_t i, with_source = 0;
 
 	check_dpkg_file("pkgdb/dpkg/trivy-valid.status", "var/lib/dpkg/status", 90, 1);
-	load("pkgdb/dpkg/trivy-valid.status", &sb);
+	th_read_data("pkgdb/dpkg/trivy-valid.status", &sb);
 	ck_assert_int_eq(pkgdb_dpkg(&l, "var/lib/dpkg/status", sb.buf, sb.len), 90);
 	/* "Source: name (version)" */
 	assert_pkg(&l, PKG_DEB, "liblzma5", "5.1.1alpha+20120614-2+b3", "amd64", "xz-utils", "5.1.1alpha+20120614-2",
@@ -227,7 +174,7 @@ START_TEST(dpkg_ubuntu_status_matches_dpkg_query)
 	assert_pkg(&l, PKG_DEB, "adduser", "3.116ubuntu1", "all", "adduser", "3.116ubuntu1", NULL,
 		   "var/lib/dpkg/status");
 	/* "Status: deinstall ok config-files" */
-	ck_assert_ptr_null(find(&l, NULL, "git", NULL));
+	ck_assert_ptr_null(th_pkg_find(&l, NULL, "git", NULL));
 	for (i = 0; i < l.n; i++) {
 		ck_assert_ptr_null(l.v[i].vendor);
 		with_source += strcmp(l.v[i].source_name, l.v[i].name) != 0;
@@ -255,19 +202,19 @@ START_TEST(dpkg_upstream_files)
 	/* distroless: no Status at all */
 	check_dpkg_file("pkgdb/dpkg/distroless-status.d/libsqlite3-0", "var/lib/dpkg/status.d/libsqlite3-0", 1, 0);
 
-	load("pkgdb/dpkg/scalibr-statusfield.status", &sb);
+	th_read_data("pkgdb/dpkg/scalibr-statusfield.status", &sb);
 	ck_assert_int_eq(pkgdb_dpkg(&l, "var/lib/dpkg/status", sb.buf, sb.len), 3);
-	ck_assert_ptr_nonnull(find(&l, NULL, "wantinstall_installed", "1.0"));
-	ck_assert_ptr_nonnull(find(&l, NULL, "wantdeinstall_installed", "1.0"));
-	ck_assert_ptr_nonnull(find(&l, NULL, "wantpurge_installed", "1.0"));
+	ck_assert_ptr_nonnull(th_pkg_find(&l, NULL, "wantinstall_installed", "1.0"));
+	ck_assert_ptr_nonnull(th_pkg_find(&l, NULL, "wantdeinstall_installed", "1.0"));
+	ck_assert_ptr_nonnull(th_pkg_find(&l, NULL, "wantpurge_installed", "1.0"));
 	/* the same stanzas in a status.d file: the one without Status is installed too */
 	ck_assert_int_eq(pkgdb_dpkg(&l, "var/lib/dpkg/status.d/statusfield", sb.buf, sb.len), 4);
 	ck_assert_uint_eq(l.n, 7);
-	ck_assert_ptr_nonnull(find(&l, NULL, "wantnostatus", "1.0"));
+	ck_assert_ptr_nonnull(th_pkg_find(&l, NULL, "wantnostatus", "1.0"));
 	pkg_list_release(&l);
 
 	strbuf_reset(&sb);
-	load("pkgdb/dpkg/syft-multiple.status", &sb);
+	th_read_data("pkgdb/dpkg/syft-multiple.status", &sb);
 	ck_assert_int_eq(pkgdb_dpkg(&l, "var/lib/dpkg/status", sb.buf, sb.len), 2);
 	/* "Source: tzdata-dev" without a version */
 	assert_pkg(&l, PKG_DEB, "tzdata", "2020a-0+deb10u1", "all", "tzdata-dev", "2020a-0+deb10u1", NULL,
@@ -277,14 +224,14 @@ START_TEST(dpkg_upstream_files)
 	pkg_list_release(&l);
 
 	strbuf_reset(&sb);
-	load("pkgdb/dpkg/distroless-status.d/libsqlite3-0", &sb);
+	th_read_data("pkgdb/dpkg/distroless-status.d/libsqlite3-0", &sb);
 	ck_assert_int_eq(pkgdb_dpkg(&l, "./var/lib/dpkg/status.d/libsqlite3-0", sb.buf, sb.len), 1);
 	assert_pkg(&l, PKG_DEB, "libsqlite3-0", "3.34.1-3", "arm64", "sqlite3", "3.34.1-3", NULL,
 		   "./var/lib/dpkg/status.d/libsqlite3-0");
 	pkg_list_release(&l);
 
 	strbuf_reset(&sb);
-	load("pkgdb/dpkg/scalibr-transitional_dummy.status", &sb);
+	th_read_data("pkgdb/dpkg/scalibr-transitional_dummy.status", &sb);
 	ck_assert_int_eq(pkgdb_dpkg(&l, "var/lib/dpkg/status", sb.buf, sb.len), 1);
 	assert_pkg(&l, PKG_DEB, "git-core", "1:2.14.2-1", "all", "git", "1:2.14.2-1", NULL, "var/lib/dpkg/status");
 	pkg_list_release(&l);
@@ -396,7 +343,7 @@ static char *awk_apk(const char *file)
 
 	th_run(&res, argv, NULL, NULL, NULL);
 	th_assert_status(&res, 0);
-	sorted = sorted_lines(res.out.buf);
+	sorted = th_sorted_lines(res.out.buf);
 	th_result_release(&res);
 	return sorted;
 }
@@ -420,7 +367,7 @@ START_TEST(apk_upstream_files)
 
 	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		strbuf_reset(&sb);
-		load(files[i].rel, &sb);
+		th_read_data(files[i].rel, &sb);
 		ck_assert_msg(pkgdb_apk(&l, "lib/apk/db/installed", sb.buf, sb.len) == files[i].n, "%s: %s",
 			      files[i].rel, err_last());
 		ours = tsv_of(&l, 1);
@@ -435,9 +382,9 @@ START_TEST(apk_upstream_files)
 	}
 
 	strbuf_reset(&sb);
-	load("pkgdb/apk/trivy-alpine-installed", &sb);
+	th_read_data("pkgdb/apk/trivy-alpine-installed", &sb);
 	ck_assert_int_eq(pkgdb_apk(&l, "lib/apk/db/installed", sb.buf, sb.len), 15);
-	ck_assert_ptr_null(find(&l, NULL, "invalidPackageWithoutAVersion", NULL));
+	ck_assert_ptr_null(th_pkg_find(&l, NULL, "invalidPackageWithoutAVersion", NULL));
 	assert_pkg(&l, PKG_APK, "libcrypto1.0", "1.0.2h-r1", "x86_64", "openssl", "1.0.2h-r1", "openssl",
 		   "lib/apk/db/installed");
 	assert_pkg(&l, PKG_APK, "test", "2.9.11_pre20061021-r2", "x86_64", "test-parent", "2.9.11_pre20061021-r2",
@@ -449,7 +396,7 @@ START_TEST(apk_upstream_files)
 	pkg_list_release(&l);
 
 	strbuf_reset(&sb);
-	load("pkgdb/apk/scalibr-installed", &sb);
+	th_read_data("pkgdb/apk/scalibr-installed", &sb);
 	ck_assert_int_eq(pkgdb_apk(&l, "/usr/lib/apk/db/installed", sb.buf, sb.len), 15);
 	assert_pkg(&l, PKG_APK, "ssl_client", "1.36.0-r9", "x86_64", "busybox", "1.36.0-r9", "GPL-2.0-only",
 		   "/usr/lib/apk/db/installed");
@@ -458,7 +405,7 @@ START_TEST(apk_upstream_files)
 	pkg_list_release(&l);
 
 	strbuf_reset(&sb);
-	load("pkgdb/apk/syft-base-installed", &sb);
+	th_read_data("pkgdb/apk/syft-base-installed", &sb);
 	ck_assert_int_eq(pkgdb_apk(&l, "lib/apk/db/installed", sb.buf, sb.len), 1);
 	assert_pkg(&l, PKG_APK, "alpine-baselayout", "3.2.0-r6", "x86_64", "alpine-baselayout", "3.2.0-r6",
 		   "GPL-2.0-only", "lib/apk/db/installed");
@@ -499,7 +446,7 @@ START_TEST(python_networkx_metadata)
 	struct pkg_list l = { NULL, 0, 0 };
 	struct strbuf sb = STRBUF_INIT;
 
-	load("pkgdb/lang/python/trivy-networkx-3.0.METADATA", &sb);
+	th_read_data("pkgdb/lang/python/trivy-networkx-3.0.METADATA", &sb);
 	ck_assert_int_eq(pkgdb_python_metadata(&l, path, sb.buf, sb.len), 1);
 	/* trivy's oracle: no License, no license classifier, License-File: LICENSE.txt */
 	assert_pkg(&l, PKG_PYPI, "networkx", "3.0", NULL, NULL, NULL, "file://LICENSE.txt", path);
@@ -581,210 +528,6 @@ START_TEST(python_metadata_paths)
 }
 END_TEST
 
-/* The same rules in Python: namespace, name, version of each package, one a line. */
-static char *python_npm_lock(const char *file)
-{
-	static const char prog[] =
-		"import json, sys\n"
-		"d = json.load(open(sys.argv[1]))\n"
-		"out = set()\n"
-		"def add(full, v):\n"
-		"    ns, n = full[1:].split('/', 1) if full.startswith('@') else ('', full)\n"
-		"    out.add('%s\\t%s\\t%s' % (ns, n, v))\n"
-		"if 'packages' in d:\n"
-		"    for k, e in d['packages'].items():\n"
-		"        if k == '' or e.get('link') or 'version' not in e or 'node_modules/' not in k: continue\n"
-		"        add(e.get('name') or k.rsplit('node_modules/', 1)[1], e['version'])\n"
-		"else:\n"
-		"    def walk(deps):\n"
-		"        for k, e in deps.items():\n"
-		"            if 'version' in e: add(k, e['version'])\n"
-		"            walk(e.get('dependencies', {}))\n"
-		"    walk(d.get('dependencies', {}))\n"
-		"print('\\n'.join(out))\n";
-	const char *argv[] = { "python3", "-c", prog, file, NULL };
-	struct th_result res;
-	char *sorted;
-
-	th_run(&res, argv, NULL, NULL, NULL);
-	th_assert_status(&res, 0);
-	sorted = sorted_lines(res.out.buf);
-	th_result_release(&res);
-	return sorted;
-}
-
-static char *npm_tsv(const struct pkg_list *l)
-{
-	struct strbuf sb = STRBUF_INIT;
-	char *sorted;
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		strbuf_addf(&sb, "%s\t%s\t%s\n", z(l->v[i].namespace_), l->v[i].name, l->v[i].version);
-	sorted = sorted_lines(sb.buf);
-	strbuf_release(&sb);
-	return sorted;
-}
-
-START_TEST(npm_lock_v1_v2_v3)
-{
-	static const char *const files[] = { "pkgdb/lang/npm/trivy-package-lock_v1.json",
-					     "pkgdb/lang/npm/trivy-package-lock_v2.json",
-					     "pkgdb/lang/npm/trivy-package-lock_v3.json" };
-	struct pkg_list l = { NULL, 0, 0 };
-	struct strbuf sb = STRBUF_INIT;
-	char *first = NULL, *ours, *theirs, *abs;
-	const struct pkg *p;
-	size_t i;
-
-	for (i = 0; i < 3; i++) {
-		strbuf_reset(&sb);
-		load(files[i], &sb);
-		/* 33 entries in each; debug 2.6.9 and ms 2.0.0 are installed at two paths each */
-		ck_assert_msg(pkgdb_npm_lock(&l, "app/package-lock.json", sb.buf, sb.len) == 31, "%s: %s", files[i],
-			      err_last());
-		p = find(&l, "babel", "helper-string-parser", "7.19.4");
-		ck_assert_ptr_nonnull(p);
-		ck_assert_str_eq(p->type, PKG_NPM);
-		ck_assert_str_eq(p->path, "app/package-lock.json");
-		ck_assert_ptr_nonnull(find(&l, NULL, "debug", "2.6.9"));
-		ck_assert_ptr_nonnull(find(&l, NULL, "debug", "2.5.2"));
-		ck_assert_ptr_nonnull(find(&l, NULL, "ms", "0.7.2"));
-		ck_assert_ptr_nonnull(find(&l, NULL, "ms", "1.0.0"));
-		ck_assert_ptr_nonnull(find(&l, NULL, "ms", "2.0.0"));
-		ck_assert_ptr_nonnull(find(&l, NULL, "unpipe", "1.0.0"));
-		ck_assert_ptr_null(find(&l, NULL, "node_v1", NULL));
-		ours = npm_tsv(&l);
-		abs = th_data_path(files[i]);
-		theirs = python_npm_lock(abs);
-		ck_assert_str_eq(ours, theirs);
-		free(theirs);
-		free(abs);
-		if (first)
-			ck_assert_str_eq(ours, first);
-		free(first);
-		first = ours;
-		pkg_list_release(&l);
-	}
-	free(first);
-	strbuf_release(&sb);
-}
-END_TEST
-
-START_TEST(npm_lock_rules_and_malformed)
-{
-	static const char v3[] =
-		"{\"lockfileVersion\": 3, \"packages\": {"
-		"\"\": {\"name\": \"app\", \"version\": \"1.0.0\"},"
-		"\"node_modules/@types/node\": {\"version\": \"20.1.0\", \"license\": \"MIT\"},"
-		"\"node_modules/lib-a\": {\"resolved\": \"packages/lib-a\", \"link\": true},"
-		"\"packages/lib-a\": {\"name\": \"lib-a\", \"version\": \"0.0.1\"},"
-		"\"packages/lib-a/node_modules/left-pad\": {\"version\": \"1.3.0\", \"license\": {\"type\": \"WTFPL\"}},"
-		"\"node_modules/alias\": {\"name\": \"real\", \"version\": \"2.0.0\"},"
-		"\"node_modules/nover\": {\"resolved\": \"x\"},"
-		"\"node_modules/@bad\": {\"version\": \"1.0.0\"},"
-		"\"node_modules/nul\": {\"version\": \"1\\u0000x\"}}}";
-	static const char v1[] = "{\"lockfileVersion\": 1, \"dependencies\": {"
-				 "\"a\": {\"version\": \"1.0.0\", \"dependencies\": {\"b\": {\"version\": \"2.0.0\"}}},"
-				 "\"al\": {\"version\": \"npm:@s/real@3.0.0\"},"
-				 "\"local\": {\"version\": \"file:../local\"},"
-				 "\"weird\": {\"version\": \"npm:\"}}}";
-	struct pkg_list l = { NULL, 0, 0 };
-	struct strbuf deep = STRBUF_INIT;
-	const struct pkg *p;
-	int i;
-
-	ck_assert_int_eq(pkgdb_npm_lock(&l, "package-lock.json", v3, strlen(v3)), 3);
-	p = find(&l, "types", "node", "20.1.0");
-	ck_assert_ptr_nonnull(p);
-	ck_assert_str_eq(p->license, "MIT");
-	ck_assert_str_eq(find(&l, NULL, "left-pad", "1.3.0")->license, "WTFPL");
-	ck_assert_ptr_nonnull(find(&l, NULL, "real", "2.0.0"));
-	pkg_list_release(&l);
-
-	ck_assert_int_eq(pkgdb_npm_lock(&l, "npm-shrinkwrap.json", v1, strlen(v1)), 3);
-	ck_assert_ptr_nonnull(find(&l, NULL, "a", "1.0.0"));
-	ck_assert_ptr_nonnull(find(&l, NULL, "b", "2.0.0"));
-	ck_assert_ptr_nonnull(find(&l, "s", "real", "3.0.0"));
-	pkg_list_release(&l);
-
-	ck_assert_int_eq(pkgdb_npm_lock(&l, "app/package-lock.json", TXT("{\"packages\": [")), ERR_PARSE);
-	ck_assert_ptr_nonnull(strstr(err_last(), "app/package-lock.json"));
-	ck_assert_int_eq(pkgdb_npm_lock(&l, "app/package-lock.json", TXT("lockfileVersion = 3")), ERR_PARSE);
-	ck_assert_int_eq(pkgdb_npm_lock(&l, "app/package-lock.json", TXT("[1, 2]")), ERR_PARSE);
-	ck_assert_int_eq(pkgdb_npm_lock(&l, "app/package-lock.json", TXT("{\"packages\": 1}")), ERR_PARSE);
-	ck_assert_int_eq(pkgdb_npm_lock(&l, "app/package-lock.json", TXT("{\"dependencies\": {\"a\": 1}}")),
-			 ERR_PARSE);
-	ck_assert_int_eq(pkgdb_npm_lock(&l, "app/package-lock.json", TXT("{\"name\": \"\xff\"}")), ERR_PARSE);
-	ck_assert_ptr_nonnull(strstr(err_last(), "app/package-lock.json"));
-	ck_assert_int_eq(pkgdb_npm_lock(&l, "app/package-lock.json", TXT("{}")), 0);
-	/* v1 trees deeper than PKGDB_NPM_MAX_DEPTH */
-	strbuf_addstr(&deep, "{\"dependencies\": ");
-	for (i = 0; i < PKGDB_NPM_MAX_DEPTH + 2; i++)
-		strbuf_addstr(&deep, "{\"a\": {\"version\": \"1\", \"dependencies\": ");
-	strbuf_addstr(&deep, "{}");
-	for (i = 0; i < PKGDB_NPM_MAX_DEPTH + 2; i++)
-		strbuf_addstr(&deep, "}}");
-	strbuf_addstr(&deep, "}");
-	ck_assert_int_eq(pkgdb_npm_lock(&l, "package-lock.json", deep.buf, deep.len), ERR_LIMIT);
-	ck_assert_uint_eq(l.n, 0);
-	strbuf_release(&deep);
-}
-END_TEST
-
-START_TEST(npm_package_json_and_paths)
-{
-	static const char scoped[] = "{\"name\": \"@babel/core\", \"version\": \"7.22.0\", \"license\": \"MIT\"}";
-	static const char stub[] = "{\"type\": \"module\"}";
-	const char *path = "app/node_modules/@babel/core/package.json";
-	struct pkg_list l = { NULL, 0, 0 };
-	struct strbuf big = STRBUF_INIT;
-	int i;
-
-	ck_assert_int_eq(pkgdb_npm_package_json(&l, path, scoped, strlen(scoped)), 1);
-	ck_assert_str_eq(l.v[0].namespace_, "babel");
-	ck_assert_str_eq(l.v[0].name, "core");
-	ck_assert_str_eq(l.v[0].version, "7.22.0");
-	ck_assert_str_eq(l.v[0].license, "MIT");
-	ck_assert_str_eq(l.v[0].path, path);
-	ck_assert_str_eq(l.v[0].type, PKG_NPM);
-	strbuf_addstr(&big, "{\"name\": \"big\", \"version\": \"1.0.0\", \"license\": \"");
-	for (i = 0; i < 500; i++)
-		strbuf_addstr(&big, "Permission is granted ");
-	strbuf_addstr(&big, "\"}");
-	ck_assert_int_eq(pkgdb_npm_package_json(&l, "node_modules/big/package.json", big.buf, big.len), 1);
-	ck_assert_str_eq(l.v[1].name, "big");
-	ck_assert_ptr_null(l.v[1].license);
-	pkg_list_release(&l);
-	ck_assert_int_eq(pkgdb_npm_package_json(&l, path, scoped, strlen(scoped)), 1);
-	ck_assert_int_eq(pkgdb_npm_package_json(&l, path, stub, strlen(stub)), 0);
-	ck_assert_int_eq(pkgdb_npm_package_json(&l, path, TXT("{\"name\": \"x\"}")), 0);
-	ck_assert_int_eq(pkgdb_npm_package_json(&l, path, TXT("{\"name\": \"x\", \"version\": 1}")), 0);
-	ck_assert_uint_eq(l.n, 1);
-	ck_assert_int_eq(pkgdb_npm_package_json(&l, path, TXT("{\"name\": ")), ERR_PARSE);
-	ck_assert_ptr_nonnull(strstr(err_last(), path));
-	pkg_list_release(&l);
-	strbuf_release(&big);
-
-	ck_assert(pkgdb_npm_is_lock_path("app/package-lock.json"));
-	ck_assert(pkgdb_npm_is_lock_path("/srv/npm-shrinkwrap.json"));
-	ck_assert(pkgdb_npm_is_lock_path("package-lock.json"));
-	ck_assert(!pkgdb_npm_is_lock_path("app/node_modules/x/package-lock.json"));
-	ck_assert(!pkgdb_npm_is_lock_path("app/node_modules/.package-lock.json"));
-	ck_assert(!pkgdb_npm_is_lock_path("app/yarn.lock"));
-	ck_assert(pkgdb_npm_is_package_json_path("app/node_modules/express/package.json"));
-	ck_assert(pkgdb_npm_is_package_json_path("node_modules/@babel/core/package.json"));
-	ck_assert(pkgdb_npm_is_package_json_path("/usr/lib/node_modules/npm/node_modules/semver/package.json"));
-	ck_assert(pkgdb_npm_is_package_json_path("app/node_modules/.pnpm/a@1.0.0/node_modules/a/package.json"));
-	ck_assert(!pkgdb_npm_is_package_json_path("app/package.json"));
-	ck_assert(!pkgdb_npm_is_package_json_path("app/node_modules/express/lib/package.json"));
-	ck_assert(!pkgdb_npm_is_package_json_path("app/node_modules/@babel/package.json"));
-	ck_assert(!pkgdb_npm_is_package_json_path("app/node_modules/.bin/package.json"));
-	ck_assert(!pkgdb_npm_is_package_json_path("node_modules/package.json"));
-	ck_assert(!pkgdb_npm_is_package_json_path("app/my_node_modules/x/package.json"));
-}
-END_TEST
-
 Suite *pkgdb_suite(void)
 {
 	Suite *s = suite_create("pkgdb");
@@ -812,10 +555,6 @@ Suite *pkgdb_suite(void)
 		tcase_add_test(tc, python_networkx_metadata);
 	tcase_add_test(tc, python_license_rules_and_malformed);
 	tcase_add_test(tc, python_metadata_paths);
-	if (th_have_data("npm_lock_v1_v2_v3", "pkgdb/lang/npm") && th_have_tool("npm_lock_v1_v2_v3", "python3"))
-		tcase_add_test(tc, npm_lock_v1_v2_v3);
-	tcase_add_test(tc, npm_lock_rules_and_malformed);
-	tcase_add_test(tc, npm_package_json_and_paths);
 	suite_add_tcase(s, tc);
 	return s;
 }

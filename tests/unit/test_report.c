@@ -56,7 +56,7 @@ static void check_pdf(const char *json, const char *pdf, const char *opt, const 
 	struct th_result res;
 
 	th_run(&res, argv, NULL, NULL, NULL);
-	th_assert_status(&res, 0);
+	ck_assert_msg(res.status == 0, "report_check.py: %s%s", res.out.buf, res.err.buf);
 	ck_assert_msg(util_has_prefix(res.out.buf, "ok: "), "%s", res.out.buf);
 	th_result_release(&res);
 	free(script);

@@ -485,11 +485,15 @@ START_TEST(demo_run_agrees_with_reference)
 	ck_assert_str_eq(jsonx_strz(jsonx_dig(json_array_get(jsonx_dig(doc, "scores.companies"), 1), "rating"), "status"),
 			 "insufficient-evidence");
 	ck_assert(json_is_true(jsonx_dig(json_array_get(jsonx_dig(doc, "scores.companies"), 1), "loss.illustrative")));
-	/* The target's AWS red flags (root without MFA, a public bucket) come first, then access to assess. */
-	ck_assert_uint_eq(json_array_size(jsonx_dig(doc, "scores.deal.conditions")), 3);
+	/*
+	 * The target's AWS red flags (root without MFA, a public bucket) come first; the data room's active
+	 * GuardDuty detection (high, BitcoinTool) adds the escrow consideration; then access to assess.
+	 */
+	ck_assert_uint_eq(json_array_size(jsonx_dig(doc, "scores.deal.conditions")), 4);
 	ck_assert_str_eq(jsonx_strz(json_array_get(jsonx_dig(doc, "scores.deal.conditions"), 0), "id"), "fix-before-close");
 	ck_assert_str_eq(jsonx_strz(json_array_get(jsonx_dig(doc, "scores.deal.conditions"), 1), "id"), "specific-indemnity");
-	ck_assert_str_eq(jsonx_strz(json_array_get(jsonx_dig(doc, "scores.deal.conditions"), 2), "id"), "access-to-assess");
+	ck_assert_str_eq(jsonx_strz(json_array_get(jsonx_dig(doc, "scores.deal.conditions"), 2), "id"), "escrow-holdback");
+	ck_assert_str_eq(jsonx_strz(json_array_get(jsonx_dig(doc, "scores.deal.conditions"), 3), "id"), "access-to-assess");
 	json_decref(doc);
 	th_rm_rf(dir);
 	free(dir), free(demo), free(script), free(tpl), free(deployer), free(human);

@@ -75,7 +75,7 @@ static const char engagement_yaml[] =
 	"        authorization: {by: A. Consultant, scope: read the registry, date: 2026-11-01}\n"
 	"networks:\n  - {company: heron, name: HQ, kind: on-premises, ranges: [10.0.0.0/8]}\n"
 	"  - {company: kestrel, name: VPN, kind: vpn, ranges: [10.20.0.0/16]}\n"
-	"scoring:\n  criticality:\n    - {level: critical, namespace: payments}\n";
+	"scoring:\n  criticality:\n    - {level: critical, namespace: payments}\n  fx: {from: USD, rate: 0.92, basis: test rate}\n";
 
 static json_t *by_key(const json_t *list, const char *k, const char *v)
 {

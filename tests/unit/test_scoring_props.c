@@ -28,8 +28,8 @@ static void setup(void)
 {
 	char *tpl = th_repo_path("templates");
 	struct schema_ctx ctx = { "props.yaml", NULL };
-	json_t *scoring = json_pack("{s:f, s:[{s:s, s:s}], s:{s:i}}", "coverage_threshold", 0.6, "criticality",
-				    "level", "critical", "namespace", "payments", "loss", "iterations", 100);
+	json_t *scoring = json_pack("{s:f, s:[{s:s, s:s}], s:{s:i}, s:{s:f}}", "coverage_threshold", 0.6, "criticality",
+				    "level", "critical", "namespace", "payments", "loss", "iterations", 100, "fx", "rate", 0.9);
 
 	ck_assert_msg(score_config_parse(&cfg, scoring, "EUR", NULL, &ctx, tpl) == 0, "%s", err_last());
 	spec = sf_spec();
@@ -73,13 +73,17 @@ static json_t *score(const json_t *doc)
 /* A random finding of some company on one of its assets (or on something the inventory lacks). */
 static json_t *random_finding(const json_t *doc, unsigned n)
 {
+	/* The supply-chain findings the score stage records (image-age, end-of-life) count like any other. */
 	static const char *const kinds[] = { "vulnerability", "secret", "misconfiguration", "exposure", "threat",
-					     "manual" };
+					     "manual", "image-age", "end-of-life" };
+	static const char *const detectors[] = { "guardduty", "securityhub", "defender" };
+	static const char *const statuses[] = { "active", "NEW", "NOTIFIED", "RESOLVED", "SUPPRESSED", "Active",
+						"InProgress", "Dismissed" };
 	static const char *const sevs[] = { "critical", "high", "medium", "low", "info", "unknown" };
 	static const char *const doms[] = { "vulnerabilities", "identity-access", "network-exposure", "data-protection",
 					    "logging-detection", "kubernetes-hardening", "supply-chain", "" };
 	const json_t *assets = json_object_get(doc, "assets"), *a;
-	const char *company = rnd_below(2) ? "kestrel" : "heron", *kind = kinds[rnd_below(6)];
+	const char *company = rnd_below(2) ? "kestrel" : "heron", *kind = kinds[rnd_below(8)];
 	char rule[32];
 	json_t *f = NULL;
 
@@ -101,6 +105,15 @@ static json_t *random_finding(const json_t *doc, unsigned n)
 		jsonx_set_str(f, "domain", doms[rnd_below(7)]);
 	if (rnd_below(4) == 0)
 		json_object_set_new(f, "effort_hours", json_integer((json_int_t)rnd_below(50)));
+	/* Imported threat detections: the evidence-of-compromise criterion by detector and status. */
+	if (!strcmp(kind, "exposure") && rnd_below(2)) {
+		jsonx_set_str(f, "signal", "threat-detection");
+		jsonx_set_str(f, "detector", detectors[rnd_below(3)]);
+		jsonx_set_str(f, "detector_status", statuses[rnd_below(8)]);
+		json_object_set_new(f, "types", json_pack("[s]", rnd_below(2) ? "TTPs/Initial Access/X" : "Software and Configuration Checks/Y"));
+	}
+	if (!strcmp(kind, "image-age") || !strcmp(kind, "end-of-life"))
+		jsonx_set_str(f, "domain", "supply-chain");
 	return f;
 }
 
