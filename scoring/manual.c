@@ -151,6 +151,18 @@ struct override_ctx {
 	json_t *changed;
 };
 
+/* An imported finding merged into f (scoring/merge.h) is overridden through f. */
+static int merged_from(const json_t *f, const char *id)
+{
+	const json_t *o;
+	size_t i;
+
+	json_array_foreach(json_object_get(f, "origins"), i, o)
+		if (!strcmp(jsonx_strz(o, "finding"), id))
+			return 1;
+	return 0;
+}
+
 static int override_one(void *vctx, json_t *f)
 {
 	struct override_ctx *c = vctx;
@@ -158,7 +170,7 @@ static int override_one(void *vctx, json_t *f)
 	size_t i;
 
 	json_array_foreach(c->overrides, i, o) {
-		if (strcmp(jsonx_strz(o, "finding"), jsonx_strz(f, "id")))
+		if (strcmp(jsonx_strz(o, "finding"), jsonx_strz(f, "id")) && !merged_from(f, jsonx_strz(o, "finding")))
 			continue;
 		json_object_set_new(f, "status", json_string(jsonx_str(o, "status")));
 		json_object_set_new(f, "override", json_pack("{s:s, s:s, s:s}", "by", jsonx_str(o, "by"), "date",
@@ -195,7 +207,7 @@ int manual_apply_overrides(const json_t *manual, struct store *st)
 			int hit = 0;
 
 			json_array_foreach(c.changed, j, g)
-				hit |= !strcmp(jsonx_strz(g, "id"), jsonx_strz(f, "finding"));
+				hit |= !strcmp(jsonx_strz(g, "id"), jsonx_strz(f, "finding")) || merged_from(g, jsonx_strz(f, "finding"));
 			if (!hit)
 				log_warn("manual findings: override for %s matches no finding", jsonx_strz(f, "finding"));
 		}

@@ -11,6 +11,7 @@
 #include "consolidate.h"
 #include "eol_findings.h"
 #include "manual.h"
+#include "merge.h"
 #include "model.h"
 #include "score.h"
 
@@ -182,6 +183,9 @@ int score_stage(struct run_ctx *ctx)
 	else if ((rc = store_findings_clear(ctx->st, EOL_FINDINGS_STAGE)) == 0 &&
 		 (rc = eol_findings_record(ctx, cfg.max_image_age_days, supply)) == 0)
 		rc = threat_findings_record(ctx);
+	/* Before overrides and scores: a finding both vetter and a target's tool report counts once. */
+	if (rc == 0)
+		rc = merge_record(ctx);
 	if (rc == 0 && manual && (rc = manual_apply_overrides(manual, ctx->st)) > 0)
 		rc = 0;
 	if (rc == 0)

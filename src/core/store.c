@@ -114,9 +114,7 @@ static int step_done(struct store *st, sqlite3_stmt *s, const char *what)
 	int rc = sqlite3_step(s);
 
 	sqlite3_reset(s);
-	if (rc != SQLITE_DONE)
-		return db_error(st, what);
-	return 0;
+	return rc != SQLITE_DONE ? db_error(st, what) : 0;
 }
 
 static int migrate(struct store *st)
@@ -173,9 +171,7 @@ int store_open(struct store **out, const char *path)
 	}
 	sqlite3_busy_timeout(st->db, 10000);
 	if ((rc = exec(st, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
-			   "PRAGMA secure_delete=ON;")) < 0)
-		goto fail;
-	if ((rc = migrate(st)) < 0)
+			   "PRAGMA secure_delete=ON;")) < 0 || (rc = migrate(st)) < 0)
 		goto fail;
 	*out = st;
 	return 0;
@@ -212,9 +208,7 @@ int store_commit(struct store *st)
 {
 	if (st->txn_depth == 0)
 		return err_set(ERR_FAIL, "commit without a transaction");
-	if (--st->txn_depth == 0)
-		return exec(st, "COMMIT");
-	return 0;
+	return --st->txn_depth == 0 ? exec(st, "COMMIT") : 0;
 }
 
 void store_rollback(struct store *st)
@@ -678,9 +672,10 @@ int store_finding_update(struct store *st, const char *id, const json_t *f)
 	return rc;
 }
 
-int store_finding_foreach(struct store *st, const char *company, store_finding_cb cb, void *ctx)
+static int finding_foreach(struct store *st, const char *company, int all, store_finding_cb cb, void *ctx)
 {
-	static const char sql[] = "SELECT doc FROM findings WHERE (?1 IS NULL OR company=?1) ORDER BY id";
+	static const char sql[] = "SELECT doc FROM findings WHERE (?1 IS NULL OR company=?1) AND "
+				  "(?2 OR json_extract(doc, '$.merged_into') IS NULL) ORDER BY id";
 	sqlite3_stmt *s = prep(st, sql);
 	json_t *doc;
 	int rc = 0, step;
@@ -688,9 +683,9 @@ int store_finding_foreach(struct store *st, const char *company, store_finding_c
 	if (!s)
 		return ERR_IO;
 	bind_text(s, 1, company);
+	sqlite3_bind_int(s, 2, all);
 	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-		doc = json_loadb((const char *)sqlite3_column_blob(s, 0), (size_t)sqlite3_column_bytes(s, 0), 0, NULL);
-		if (!doc) {
+		if (!(doc = json_loadb((const char *)sqlite3_column_blob(s, 0), (size_t)sqlite3_column_bytes(s, 0), 0, NULL))) {
 			rc = err_set(ERR_INTEGRITY, "engagement store %s: a finding has an unreadable document", st->path);
 			break;
 		}
@@ -703,6 +698,16 @@ int store_finding_foreach(struct store *st, const char *company, store_finding_c
 		rc = db_error(st, "read findings");
 	sqlite3_reset(s);
 	return rc;
+}
+
+int store_finding_foreach(struct store *st, const char *company, store_finding_cb cb, void *ctx)
+{
+	return finding_foreach(st, company, 0, cb, ctx);
+}
+
+int store_finding_foreach_all(struct store *st, const char *company, store_finding_cb cb, void *ctx)
+{
+	return finding_foreach(st, company, 1, cb, ctx);
 }
 
 int store_finding_count(struct store *st, const char *stage, int64_t *count)

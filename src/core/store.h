@@ -89,8 +89,14 @@ int store_findings_clear(struct store *st, const char *stage);
 /* Replace the document (and status) of an existing finding, keeping its stage. */
 int store_finding_update(struct store *st, const char *id, const json_t *finding);
 typedef int (*store_finding_cb)(void *ctx, json_t *finding);
-/* Ordered by id; company may be NULL. */
+/*
+ * Ordered by id; company may be NULL.  A finding merged into another (its
+ * document has "merged_into", set by the score stage's merge of imported
+ * findings with vetter's own, scoring/merge.h) is not a finding of its own
+ * and is skipped; store_finding_foreach_all gives every row.
+ */
 int store_finding_foreach(struct store *st, const char *company, store_finding_cb cb, void *ctx);
+int store_finding_foreach_all(struct store *st, const char *company, store_finding_cb cb, void *ctx);
 int store_finding_count(struct store *st, const char *stage, int64_t *count);
 
 /* Stage progress: pending, running, done. */

@@ -204,12 +204,37 @@ static int units_table(struct rctx *r)
 	return rc;
 }
 
+/* Per company: how many findings rest on live collection, on supplied evidence, on both. */
+static int basis(struct rctx *r)
+{
+	struct strbuf line = STRBUF_INIT;
+	long long n[REP_PROV_N];
+	size_t i;
+	int rc;
+
+	if ((rc = pdf_heading(r->p, "Evidence basis", 1)) < 0 || (rc = rep_note(r, report_text(r->tmpl, "provenance_intro"))) < 0)
+		return rc;
+	for (i = 0; i < r->ncompanies && rc == 0; i++) {
+		const char *id = jsonx_strz(r->company[i], "id");
+
+		rep_provenance_counts(json_object_get(r->res, "findings"), id, n);
+		strbuf_reset(&line);
+		if ((rc = rep_provenance_line(&line, rep_company_name(r, id), n)) == 0)
+			rc = rep_para(r, line.buf);
+	}
+	strbuf_release(&line);
+	return rc;
+}
+
 int rep_coverage(struct rctx *r)
 {
 	int rc;
 
 	if ((rc = rep_appendix(r, "Coverage")) < 0 || (rc = rep_note(r, report_text(r->tmpl, "coverage_intro"))) < 0 ||
 	    (rc = pdf_heading(r->p, "Sources and authorisations", 1)) < 0 || (rc = sources_table(r)) < 0)
+		return rc;
+	pdf_skip(r->p, 6);
+	if ((rc = basis(r)) < 0)
 		return rc;
 	if ((rc = pdf_heading(r->p, "What was not assessed", 1)) < 0 ||
 	    (rc = rep_note(r, report_text(r->tmpl, "gaps_intro"))) < 0)
@@ -314,11 +339,11 @@ int rep_evidence(struct rctx *r)
 
 int rep_register(struct rctx *r)
 {
-	static const char *const headers[] = { "Id", "Company", "Severity", "Finding", "Asset", "Status" };
-	static const float widths[] = { 2.1f, 1.2f, 0.9f, 3.1f, 2.3f, 0.9f };
+	static const char *const headers[] = { "Id", "Company", "Severity", "Finding", "Asset", "Status", "Basis" };
+	static const float widths[] = { 2.1f, 1.2f, 0.9f, 2.6f, 1.9f, 0.9f, 1.0f };
 	struct pdf_table *t = NULL;
 	struct pdf_rgb tint;
-	const char *cells[6];
+	const char *cells[7];
 	size_t i;
 	int rc;
 
@@ -326,7 +351,7 @@ int rep_register(struct rctx *r)
 		return rc;
 	if (!r->nfindings)
 		return rep_para(r, "No findings were recorded.");
-	if ((rc = pdf_table_begin(r->p, &t, 6, headers, widths, 7.5f)) < 0)
+	if ((rc = pdf_table_begin(r->p, &t, 7, headers, widths, 7.5f)) < 0)
 		return rc;
 	for (i = 0; i < r->nfindings && rc == 0; i++) {
 		cells[0] = jsonx_strz(r->sorted[i], "id");
@@ -335,6 +360,8 @@ int rep_register(struct rctx *r)
 		cells[3] = jsonx_strz(r->sorted[i], "title");
 		cells[4] = jsonx_strz(json_object_get(r->sorted[i], "asset"), "name");
 		cells[5] = jsonx_strz(r->sorted[i], "status");
+		/* live, supplied or both (scoring/merge.h); a dash where no collected source stands behind it. */
+		cells[6] = jsonx_str(r->sorted[i], "provenance") ? jsonx_str(r->sorted[i], "provenance") : "—";
 		/* Critical and high rows carry a light tint of their severity's colour. */
 		if (severity_rank(cells[2]) >= 4) {
 			struct pdf_rgb c = report_severity_colour(r->tmpl, cells[2]);

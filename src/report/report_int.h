@@ -13,6 +13,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "core/strbuf.h"
 #include "pdf.h"
 #include "stage.h"
 
@@ -71,6 +72,16 @@ int rep_section(struct rctx *r, const char *title);
 int rep_appendix(struct rctx *r, const char *title);
 /* Text in business words: tmpl[group][key], or fallback. */
 const char *rep_word(const struct rctx *r, const char *group, const char *key, const char *fallback);
+
+/*
+ * Findings of a company (gaps aside) by provenance: n[0] live collection,
+ * n[1] supplied evidence, n[2] both, n[3] none (manual findings, expired
+ * waivers); and the sentence the report prints for them:
+ * "Kestrel: 44 from live collection, 2 from supplied evidence, 4 from both."
+ */
+#define REP_PROV_N 4
+void rep_provenance_counts(const json_t *findings, const char *company, long long n[REP_PROV_N]);
+int rep_provenance_line(struct strbuf *out, const char *company_name, const long long n[REP_PROV_N]);
 
 int rep_charts(struct rctx *r);
 int rep_domains(struct rctx *r);

@@ -61,7 +61,8 @@ static json_t *result_json(const json_t *f, size_t rule_index)
 	struct strbuf msg = STRBUF_INIT;
 	json_t *res, *props, *loc;
 	static const char *const keep[] = { "company",  "kind",      "severity", "status",     "component", "path",
-					    "domain",   "frameworks", "risk",    "reason",     "source",    "fix" };
+					    "domain",   "frameworks", "risk",    "reason",     "source",    "fix",
+					    "provenance", "origins" };
 	size_t i;
 
 	strbuf_addstr(&msg, *jsonx_strz(f, "title") ? jsonx_strz(f, "title") : jsonx_strz(f, "rule"));

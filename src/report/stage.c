@@ -138,9 +138,9 @@ static int csv_cell(struct strbuf *out, const char *s, int last)
 int report_write_csv(const json_t *results, const char *path)
 {
 	static const char *const cols[] = { "id", "company", "kind", "severity", "status", "rule", "title",
-					    "asset_kind", "asset", "component", "fix" };
-	struct strbuf out = STRBUF_INIT;
-	json_t *f, *asset;
+					    "asset_kind", "asset", "component", "fix", "provenance", "origins" };
+	struct strbuf out = STRBUF_INIT, origins = STRBUF_INIT;
+	json_t *f, *asset, *o;
 	size_t i, c;
 	int rc = 0;
 
@@ -164,6 +164,13 @@ int report_write_csv(const json_t *results, const char *path)
 		vals[8] = jsonx_str(asset, "name");
 		vals[9] = jsonx_str(f, "component");
 		vals[10] = jsonx_str(f, "fix") ? jsonx_str(f, "fix") : jsonx_str(f, "reason");
+		vals[11] = jsonx_str(f, "provenance");
+		/* "vetter; trivy (trivy.json); grype (grype.json)" */
+		strbuf_reset(&origins);
+		json_array_foreach(json_object_get(f, "origins"), c, o)
+			strbuf_addf(&origins, "%s%s%s%s%s", c ? "; " : "", jsonx_strz(o, "by"), jsonx_str(o, "file") ? " (" : "",
+				    jsonx_strz(o, "file"), jsonx_str(o, "file") ? ")" : "");
+		vals[12] = origins.buf;
 		for (c = 0; c < ARRAY_SIZE(cols) && rc == 0; c++)
 			rc = csv_cell(&out, vals[c], c + 1 == ARRAY_SIZE(cols));
 	}
@@ -172,6 +179,7 @@ int report_write_csv(const json_t *results, const char *path)
 		rc = util_write_file_atomic(path, out.buf, out.len, 0644);
 	}
 	strbuf_release(&out);
+	strbuf_release(&origins);
 	return rc;
 }
 

@@ -178,6 +178,26 @@ static void gaps(struct strbuf *out, const json_t *res)
 	poison(out, strbuf_addstr(out, "\nNo findings in an area with a gap means no evidence, not no risk.\n"));
 }
 
+/* The same sentences as the PDF's coverage appendix (rep_provenance_line). */
+static void basis(struct strbuf *out, const json_t *res)
+{
+	struct strbuf line = STRBUF_INIT;
+	long long n[REP_PROV_N];
+	const json_t *co;
+	size_t i;
+
+	poison(out, strbuf_addstr(out, "\n## Evidence basis\n\n"));
+	json_array_foreach(json_object_get(res, "companies"), i, co) {
+		rep_provenance_counts(json_object_get(res, "findings"), jsonx_strz(co, "id"), n);
+		strbuf_reset(&line);
+		poison(out, rep_provenance_line(&line, jsonx_strz(co, "name"), n));
+		poison(out, strbuf_addstr(out, "- "));
+		md(out, line.buf);
+		poison(out, strbuf_addch(out, '\n'));
+	}
+	strbuf_release(&line);
+}
+
 int report_write_summary(const json_t *res, const json_t *tmpl, const char *path)
 {
 	const json_t *eng = json_object_get(res, "engagement");
@@ -200,6 +220,7 @@ int report_write_summary(const json_t *res, const json_t *tmpl, const char *path
 	table(&out, res);
 	deal_list(&out, res, "Red flags", "scores.deal.red_flags", report_text(tmpl, "red_flags_none"), 1);
 	deal_list(&out, res, "Candidate conditions", "scores.deal.conditions", report_text(tmpl, "conditions_none"), 0);
+	basis(&out, res);
 	gaps(&out, res);
 	if (out.limit == 1) {
 		rc = err_set(ERR_NOMEM, "%s: the summary does not fit in memory", path);

@@ -216,7 +216,29 @@ def main():
     else:
         check("not available" in summ, "summary without scores does not say they are missing")
 
+    # Evidence basis: per company, findings (gaps aside) by provenance, in the coverage appendix and summary.md.
+    basis = {}
+    for c in companies:
+        n = {"live": 0, "supplied": 0, "both": 0, None: 0}
+        for f in res["findings"]:
+            if f["company"] == c["id"] and f["kind"] != "gap":
+                p = f.get("provenance")
+                n[p if p in n else None] += 1
+        line = (f"{c['name']}: {n['live']:,} from live collection, {n['supplied']:,} from supplied evidence, "
+                f"{n['both']:,} from both")
+        if n[None]:
+            line += f", {n[None]:,} resting on no collected source (manual findings, expired waivers)"
+        basis[c["id"]] = line + "."
+    cov_start = next((i for i, t in enumerate(raw) if "Appendix B — Coverage" in t), None)
+    cov_end = next((i for i, t in enumerate(raw) if "Appendix C — Manual findings" in t), pages)
+    check(cov_start is not None, "no coverage appendix")
+    cov = " ".join(" ".join(raw[cov_start:cov_end]).split()) if cov_start is not None else ""
+    check("Evidence basis" in cov, "the coverage appendix has no evidence basis")
+    for c in companies:
+        check(basis[c["id"]] in cov, f"coverage appendix lacks '{basis[c['id']]}'")
     if summary is not None:
+        for c in companies:
+            check(f"- {basis[c['id']]}" in summary.replace("\\|", "|"), f"summary.md lacks '{basis[c['id']]}'")
         md_row = lambda label, vals: re.compile(r"^\| " + re.escape(label) + "".join(r" \| " + re.escape(v) for v in vals)
                                                 + r" \|$", re.M)
         for s in ["critical", "high", "medium", "low"]:
@@ -238,7 +260,7 @@ def main():
         found = re.findall(r"VF-[0-9a-f]{16}", raw[i])
         if found:
             reg_pages += 1
-            check(re.search(r"Id\s+Company\s+Severity\s+Finding\s+Asset\s+Status", text[i]),
+            check(re.search(r"Id\s+Company\s+Severity\s+Finding\s+Asset\s+Status\s+Basis", text[i]),
                   f"register page {i + 1} without its header row")
         ids.update(found)
     check(ids == {f["id"] for f in res["findings"]}, f"register holds {len(ids)} ids, findings.json {len(res['findings'])}")
