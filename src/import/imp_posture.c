@@ -5,6 +5,7 @@
  * the resource (Prowler) or the cluster (kube-bench); passed ones are
  * counted.
  */
+#include <ctype.h>
 #include <string.h>
 
 #include "core/err.h"
@@ -21,13 +22,30 @@ static int prowler_detect(const json_t *doc)
 				      (json_object_get(first, "CheckID") && json_object_get(first, "Provider")));
 }
 
-/* Prowler's own names for a cloud account's asset: aws:ID, azure:SUBSCRIPTION, gcp:PROJECT. */
-static void account_key(struct strbuf *key, const json_t *f)
+/*
+ * A cloud account's asset, keyed as the connectors key it so a report's findings land on the account a
+ * live read or an export collected: aws:account:ID, azure.subscription:/subscriptions/ID (lower-cased,
+ * ARM ids being case-insensitive); any other provider as Prowler names it, PROVIDER:ACCOUNT.
+ */
+static void account_key(struct strbuf *key, const char **kind, const json_t *f)
 {
 	const json_t *cloud = json_object_get(f, "cloud");
 	const char *prov = imp_str(cloud, "provider"), *acct = imp_str(json_object_get(cloud, "account"), "uid");
+	size_t from;
 
-	strbuf_addf(key, "%s:%s", prov ? prov : "cloud", acct ? acct : "unknown");
+	*kind = "cloud-account";
+	if (prov && !strcmp(prov, "aws")) {
+		strbuf_addf(key, "aws:account:%s", acct ? acct : "unknown");
+	} else if (prov && !strcmp(prov, "azure")) {
+		*kind = "azure.subscription";
+		strbuf_addstr(key, "azure.subscription:/subscriptions/");
+		from = key->len;
+		strbuf_addstr(key, acct ? acct : "unknown");
+		for (; from < key->len; from++)
+			key->buf[from] = (char)tolower((unsigned char)key->buf[from]);
+	} else {
+		strbuf_addf(key, "%s:%s", prov ? prov : "cloud", acct ? acct : "unknown");
+	}
 }
 
 static int prowler_read(const json_t *doc, const char *file, const struct import_opts *o, struct import_result *r)
@@ -35,6 +53,7 @@ static int prowler_read(const json_t *doc, const char *file, const struct import
 	struct strbuf key = STRBUF_INIT, comp = STRBUF_INIT;
 	json_t *f, *out;
 	size_t i;
+	const char *akind;
 	int rc = 0;
 
 	if (json_array_size(doc) > IMPORT_MAX_ITEMS)
@@ -63,10 +82,10 @@ static int prowler_read(const json_t *doc, const char *file, const struct import
 		}
 		strbuf_reset(&key);
 		strbuf_reset(&comp);
-		account_key(&key, f);
+		account_key(&key, &akind, f);
 		strbuf_addstr(&comp, imp_str(res0, "uid") ? imp_str(res0, "uid") : (imp_str(res0, "name") ? imp_str(res0, "name") : ""));
 		if (!(out = imp_add_finding(r, "misconfiguration", check ? check : imp_str(info, "uid"), imp_str(info, "title"),
-					    imp_severity(imp_str(f, "severity")), "cloud-account", key.buf, NULL, comp.buf))) {
+					    imp_severity(imp_str(f, "severity")), akind, key.buf, NULL, comp.buf))) {
 			rc = ERR_NOMEM;
 			break;
 		}

@@ -2,14 +2,17 @@
  * Threat detections: GuardDuty (aws guardduty get-findings), Security Hub
  * (aws securityhub get-findings, ASFF) and Microsoft Defender for Cloud
  * alerts (the REST list, {"value": [...]}, or az security alert list).
- * Active detections become kind "exposure" findings with "signal":
- * "threat-detection" on the cloud account; archived, resolved, suppressed
+ * Active detections become kind "threat" findings with "signal":
+ * "threat-detection" on the cloud account, keyed as the connectors key it
+ * (aws:account:ID, azure.subscription:/subscriptions/ID) so an export's
+ * detections and a live read's land on one asset; archived, resolved, suppressed
  * or dismissed ones are counted as closed.  Security Hub's failed
  * configuration checks are misconfigurations.  Every finding names its
  * "detector" (guardduty, securityhub, defender) and the status the detector
  * gave it ("detector_status"), and Security Hub's keep their ASFF "types":
  * scoring's evidence-of-compromise criterion reads them (docs/scoring.md).
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -18,9 +21,9 @@
 #include "import.h"
 
 static json_t *threat(struct import_result *r, const char *rule, const char *title, const char *sev,
-		      const char *akey, const char *comp, const char *first, const char *last)
+		      const char *akind, const char *akey, const char *comp, const char *first, const char *last)
 {
-	json_t *f = imp_add_finding(r, "exposure", rule, title, sev, "cloud-account", akey, NULL, comp);
+	json_t *f = imp_add_finding(r, "threat", rule, title, sev, akind, akey, NULL, comp);
 
 	if (f) {
 		jsonx_set_str(f, "signal", "threat-detection");
@@ -77,8 +80,8 @@ static int gd_read(const json_t *doc, const char *file, const struct import_opts
 			continue;
 		}
 		strbuf_reset(&key);
-		strbuf_addf(&key, "aws:%s", acct);
-		if (!(f = threat(r, type, imp_str(g, "Title"), gd_severity(json_object_get(g, "Severity")), key.buf,
+		strbuf_addf(&key, "aws:account:%s", acct);
+		if (!(f = threat(r, type, imp_str(g, "Title"), gd_severity(json_object_get(g, "Severity")), "cloud-account", key.buf,
 				 imp_str(json_object_get(g, "Resource"), "ResourceType"), imp_str(svc, "EventFirstSeen"),
 				 imp_str(svc, "EventLastSeen")))) {
 			rc = ERR_NOMEM;
@@ -178,9 +181,9 @@ static int asff_read(const json_t *doc, const char *file, const struct import_op
 			continue;
 		}
 		strbuf_reset(&key);
-		strbuf_addf(&key, "aws:%s", acct);
+		strbuf_addf(&key, "aws:account:%s", acct);
 		if (asff_is_threat(json_object_get(a, "Types")))
-			f = threat(r, gen, imp_str(a, "Title"), sev, key.buf, imp_str(res0, "Id"), imp_str(a, "FirstObservedAt"),
+			f = threat(r, gen, imp_str(a, "Title"), sev, "cloud-account", key.buf, imp_str(res0, "Id"), imp_str(a, "FirstObservedAt"),
 				   imp_str(a, "LastObservedAt"));
 		else
 			f = imp_add_finding(r, "misconfiguration", gen, imp_str(a, "Title"), sev, "cloud-account", key.buf, NULL,
@@ -248,9 +251,13 @@ static int def_read(const json_t *doc, const char *file, const struct import_opt
 		}
 		if (sub && sscanf(sub, "/subscriptions/%63[^/]", subid) != 1)
 			snprintf(subid, sizeof(subid), "unknown");
+		/* ARM ids are case-insensitive; the Azure connector keys subscriptions lower-cased. */
+		for (char *c = subid; *c; c++)
+			*c = (char)tolower((unsigned char)*c);
 		strbuf_reset(&key);
-		strbuf_addf(&key, "azure:%s", subid);
-		if (!(f = threat(r, type, imp_str(p, "alertDisplayName"), imp_severity(imp_str(p, "severity")), key.buf,
+		strbuf_addf(&key, "azure.subscription:/subscriptions/%s", subid);
+		if (!(f = threat(r, type, imp_str(p, "alertDisplayName"), imp_severity(imp_str(p, "severity")),
+				 "azure.subscription", key.buf,
 				 imp_str(p, "compromisedEntity"), imp_str(p, "startTimeUtc"), imp_str(p, "endTimeUtc")))) {
 			rc = ERR_NOMEM;
 			break;

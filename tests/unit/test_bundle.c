@@ -306,11 +306,11 @@ START_TEST(data_room_folder)
 	}
 	ck_assert_int_eq(s.dups, 2);
 	ck_assert_ptr_nonnull(s.threat);
-	ck_assert_str_eq(jsonx_strz(s.threat, "kind"), "exposure");
+	ck_assert_str_eq(jsonx_strz(s.threat, "kind"), "threat");
 	ck_assert_str_eq(jsonx_strz(s.threat, "severity_source"), "guardduty");
 	ck_assert_str_eq(jsonx_strz(json_object_get(s.threat, "origin"), "file"), "guardduty.json");
 	ck_assert_int_eq(jsonx_bool(json_object_get(s.threat, "origin"), "supplied", 0), 1);
-	ck_assert_str_eq(jsonx_strz(json_object_get(s.threat, "asset"), "key"), "aws:123456789012");
+	ck_assert_str_eq(jsonx_strz(json_object_get(s.threat, "asset"), "key"), "aws:account:123456789012");
 	store_close(st);
 	json_decref(s.threat);
 	json_decref(s.by_tool);

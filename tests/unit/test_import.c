@@ -117,9 +117,9 @@ START_TEST(prowler_ocsf)
 	ck_assert_str_eq(r.tool, "prowler");
 	ck_assert_str_eq(r.tool_version, "4.2.0");
 	assert_counts(&r, 3, 2, 1, 0);
-	assert_finding(&r, 0, "misconfiguration iam_root_mfa_enabled critical aws:123456789012 arn:aws:iam::123456789012:root");
+	assert_finding(&r, 0, "misconfiguration iam_root_mfa_enabled critical aws:account:123456789012 arn:aws:iam::123456789012:root");
 	assert_finding(&r, 1, "misconfiguration ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_22 high "
-			      "aws:123456789012 arn:aws:ec2:eu-west-1:123456789012:security-group/sg-0a1b2c3d");
+			      "aws:account:123456789012 arn:aws:ec2:eu-west-1:123456789012:security-group/sg-0a1b2c3d");
 	ck_assert_str_eq(jsonx_strz(json_array_get(r.findings, 0), "description"), "MFA is not enabled for root account.");
 	import_result_release(&r);
 }
@@ -147,7 +147,7 @@ START_TEST(threat_detections)
 	read_fixture("guardduty.json", &r, 0);
 	ck_assert_str_eq(r.tool, "guardduty");
 	assert_counts(&r, 2, 1, 0, 1);
-	assert_finding(&r, 0, "exposure CryptoCurrency:EC2/BitcoinTool.B!DNS high aws:123456789012 Instance");
+	assert_finding(&r, 0, "threat CryptoCurrency:EC2/BitcoinTool.B!DNS high aws:account:123456789012 Instance");
 	ck_assert_str_eq(jsonx_strz(json_array_get(r.findings, 0), "signal"), "threat-detection");
 	ck_assert_int_eq(jsonx_int(json_array_get(r.findings, 0), "count", 0), 42);
 	ck_assert_str_eq(jsonx_strz(json_array_get(r.findings, 0), "first_seen"), "2026-10-20T02:11:09.000Z");
@@ -156,9 +156,9 @@ START_TEST(threat_detections)
 	read_fixture("asff.json", &r, 0);
 	ck_assert_str_eq(r.tool, "asff");
 	assert_counts(&r, 3, 2, 0, 1);
-	assert_finding(&r, 0, "misconfiguration aws-foundational-security-best-practices/v/1.0.0/S3.8 high aws:123456789012 "
+	assert_finding(&r, 0, "misconfiguration aws-foundational-security-best-practices/v/1.0.0/S3.8 high aws:account:123456789012 "
 			      "arn:aws:s3:::kestrel-public-assets");
-	assert_finding(&r, 1, "exposure arn:aws:guardduty:eu-west-1:123456789012:detector/12abc high aws:123456789012 "
+	assert_finding(&r, 1, "threat arn:aws:guardduty:eu-west-1:123456789012:detector/12abc high aws:account:123456789012 "
 			      "arn:aws:ec2:eu-west-1:123456789012:instance/i-0abc");
 	ck_assert_str_eq(jsonx_strz(json_array_get(r.findings, 1), "product"), "GuardDuty");
 	import_result_release(&r);
@@ -166,7 +166,8 @@ START_TEST(threat_detections)
 	read_fixture("defender.json", &r, 0);
 	ck_assert_str_eq(r.tool, "defender");
 	assert_counts(&r, 2, 1, 0, 1);
-	assert_finding(&r, 0, "exposure VM_SuspiciousProcess high azure:20ff7fc3-e762-44dd-bd96-b71116dcdc23 vm-payments-01");
+	assert_finding(&r, 0, "threat VM_SuspiciousProcess high azure.subscription:/subscriptions/20ff7fc3-e762-44dd-bd96-b71116dcdc23 "
+			      "vm-payments-01");
 	ck_assert_str_eq(jsonx_strz(json_array_get(r.findings, 0), "fix"), "Run a full antimalware scan on the machine.");
 	import_result_release(&r);
 }

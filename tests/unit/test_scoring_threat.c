@@ -172,7 +172,7 @@ static void check_source(const struct expect_threats *e)
 START_TEST(guardduty_detections_are_evidence_of_compromise)
 {
 	static const struct expect_threats e = {
-		"guardduty-findings.json", "aws:222233334444",
+		"guardduty-findings.json", "aws:account:222233334444",
 		"EC2 instance i-0a1b2c3d4e5f60789 is communicating with a command and control server.|"
 		"Unusual reconnaissance APIs were invoked by ci-deployer.",
 		"198.51.100.99 is performing SSH brute force attacks against i-0a1b2c3d4e5f60789.=low/active|"
@@ -187,7 +187,7 @@ END_TEST
 START_TEST(securityhub_detections_are_evidence_of_compromise)
 {
 	static const struct expect_threats e = {
-		"securityhub-findings.json", "aws:222233334444",
+		"securityhub-findings.json", "aws:account:222233334444",
 		"EC2 instance i-0a1b2c3d4e5f60789 is communicating with a command and control server.|"
 		"Large outbound transfer from the settlement batch host|"
 		"Unusual reconnaissance APIs were invoked by ci-deployer.",
@@ -204,7 +204,7 @@ END_TEST
 START_TEST(defender_alerts_are_evidence_of_compromise)
 {
 	static const struct expect_threats e = {
-		"defender-alerts.json", "azure:0f3c8a2e-5b7d-4e19-a6c4-2d8e1f9b7a35",
+		"defender-alerts.json", "azure.subscription:/subscriptions/0f3c8a2e-5b7d-4e19-a6c4-2d8e1f9b7a35",
 		"Digital currency mining related behavior detected|Unusual unauthenticated access to a storage container",
 		"Digital currency mining related behavior detected=high/Active|Failed SSH brute force attack=low/Active|"
 		"Unusual unauthenticated access to a storage container=medium/InProgress",
