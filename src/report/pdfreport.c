@@ -601,14 +601,15 @@ static int executive_summary(struct rctx *r)
 		if (illustrative)
 			rep_note(r, report_text(r->tmpl, "money_illustrative"));
 		float flags_h = list_height(r, json_object_get(deal, "red_flags"), 1, SIZE_MAX);
-		float cond_h = list_height(r, json_object_get(deal, "conditions"), 0, SIZE_MAX);
-		float cond2_h = list_height(r, json_object_get(deal, "conditions"), 0, 2);
+		float cond1_h = list_height(r, json_object_get(deal, "conditions"), 0, 1);
 
-		if ((rc = top_risks(r, flags_h + cond_h + 24, flags_h + cond2_h + 24)) < 0)
+		/* The five risks and every red flag come first; candidate conditions, which the deal view
+		 * gives in full, may stop after the first with a pointer to it. */
+		if ((rc = top_risks(r, flags_h + cond1_h + 24, flags_h + 24)) < 0)
 			return rc;
 		if ((rc = sub_heading(r, "Red flags")) < 0 ||
 		    (rc = note_list(r, json_object_get(deal, "red_flags"), 1,
-				    pdf_bottom(r->p) + (pdf_cursor(r->p) - flags_h - cond_h - 24 >= pdf_bottom(r->p) ? cond_h : cond2_h) + 24,
+				    pdf_bottom(r->p) + cond1_h + 24,
 				    report_text(r->tmpl, "red_flags_none"))) < 0)
 			return rc;
 		if ((rc = sub_heading(r, "Candidate conditions")) < 0 ||

@@ -446,7 +446,7 @@ START_TEST(demo_estate_facts)
 		   "kestrel-analytics-prod/global/firewalls/allow-ssh-anywhere");
 	EXPECT_SET(doc, failing, "CIS-GCP-3.0-5.1", "gcp.storage.bucket://storage.googleapis.com/kestrel-settlement-exports");
 	/* GuardDuty's export from the data room: two threat detections on the target's account. */
-	EXPECT_SET(doc, threat, "aws:482913746520",
+	EXPECT_SET(doc, threat, "aws:account:482913746520",
 		   "CryptoCurrency:EC2/BitcoinTool.B!DNS=high,UnauthorizedAccess:EC2/SSHBruteForce=low");
 	k = by_company(jsonx_dig(doc, "scores.companies"), "kestrel");
 	/* Both companies get a grade: their mirrored third-party images are in their registries, so coverage
@@ -470,7 +470,7 @@ START_TEST(demo_estate_facts)
 	 * Jenkins and phpMyAdmin), then the cloud's. */
 	snprintf(flags, sizeof(flags),
 		 "kev-internet-facing=%s+%s+%s+%s,root-without-mfa=aws:account:482913746520,"
-		 "public-data-store=arn:aws:s3:::kestrel-merchant-statements,evidence-of-compromise=aws:482913746520",
+		 "public-data-store=arn:aws:s3:::kestrel-merchant-statements,evidence-of-compromise=aws:account:482913746520",
 		 img[JENKINS], img[LEDGER], img[PMA], img[PAY]);
 	EXPECT_FLAGS(k, flags);
 	EXPECT_FLAGS(by_company(jsonx_dig(doc, "scores.companies"), "heron"), "");
