@@ -254,7 +254,11 @@ static int recommend(const struct tctx *t, size_t cat, struct cand *cands, size_
 		json_object_set_new(rec, "action", json_string("consolidate"));
 		strbuf_addf(&text, "Keep %s; retire", jsonx_str(rec, "keep_name"));
 		json_array_foreach(retire, i, x) {
-			strbuf_addf(&text, "%s %s (%s)", i ? "," : "", jsonx_str(x, "name"), jsonx_str(x, "company"));
+			const struct company *co = engagement_company(in->eng, jsonx_str(x, "company"));
+
+			/* The board reads company names; the id stays in "retire" for the machines. */
+			strbuf_addf(&text, "%s %s (%s)", i ? "," : "", jsonx_str(x, "name"),
+				    co && co->name ? co->name : jsonx_str(x, "company"));
 		}
 		strbuf_addf(&text, " once %s covers what they cover.", jsonx_str(rec, "keep_name"));
 	}

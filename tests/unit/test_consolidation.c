@@ -184,7 +184,7 @@ START_TEST(tools_matrix_and_recommendations)
 	ck_assert_str_eq(json_string_value(json_array_get(json_object_get(rec, "reasons"), 1)),
 			 "findings on their components: Falco 1 open (1 medium); Sysdig Secure agent none open");
 	ck_assert_str_eq(jsonx_strz(rec, "text"),
-			 "Keep Falco; retire Sysdig Secure agent (kestrel) once Falco covers what they cover.");
+			 "Keep Falco; retire Sysdig Secure agent (Kestrel Payments) once Falco covers what they cover.");
 	/* GitOps: a dead heat, settled by name and said so. */
 	rec = json_object_get(row_of(plan, "gitops"), "recommendation");
 	ck_assert_str_eq(jsonx_strz(rec, "keep"), "argo-cd");
