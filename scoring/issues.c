@@ -255,7 +255,8 @@ static int group_of(struct book *b, const struct sc_state *s, struct sc_finding 
 	} else if (!strcmp(x->kind, "misconfiguration") && (chart = chart_of(s->m, x->asset)) != NULL) {
 		t = G_CHART;
 		strbuf_addstr(&label, chart);
-	} else if (!strcmp(x->kind, "misconfiguration")) {
+	} else if (!strcmp(x->kind, "misconfiguration") || !strcmp(x->kind, "end-of-life")) {
+		/* One release past its end of life on six images is one migration, not six rows. */
 		t = G_RULE;
 		strbuf_addstr(&label, x->rule);
 	} else {

@@ -394,7 +394,7 @@ def check_issues(co, xs, params, ck):
         elif x.kind == "secret":
             label = fingerprint(x.f)
             ck.eq(x.id + " group type", t, "secret")
-        elif x.kind == "misconfiguration":
+        elif x.kind in ("misconfiguration", "end-of-life"):
             label = g["about"] if t == "chart" else x.rule
             if t != "chart":
                 ck.eq(x.id + " group type", t, "rule")

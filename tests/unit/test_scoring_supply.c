@@ -327,7 +327,8 @@ START_TEST(defaults_converted_to_the_engagement_currency)
 	strbuf_addf(&p, "%s/summary.md", out.buf);
 	strbuf_reset(&text);
 	th_read(p.buf, &text);
-	ck_assert_msg(strstr(text.buf, "| Remediation, all fixes | EUR 600 | EUR 1,800 |") && !strstr(text.buf, "USD"),
+	/* One and three threat detections at the default 16 hours each, 150 an hour. */
+	ck_assert_msg(strstr(text.buf, "| Remediation, all fixes | EUR 2,400 | EUR 7,200 |") && !strstr(text.buf, "USD"),
 		      "%s", text.buf);
 	/* The reference recomputes the conversion from the template and the Monte Carlo from it. */
 	strbuf_reset(&p);
