@@ -37,7 +37,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
-from regenv import free_port, mkimage, mktar  # noqa: E402
+from regenv import down as regenv_down, free_port, mkimage, mktar  # noqa: E402
 from regproxy import Recorder, run, start_server  # noqa: E402
 
 TARGET = "210987654321"
@@ -219,22 +219,8 @@ def up(d, moto_url, apk_db, dpkg_status, watch):
 
 
 def down(d):
-    try:
-        with open(os.path.join(d, "supervisor.pid")) as f:
-            pid = int(f.read())
-    except (OSError, ValueError):
-        return
-    try:
-        os.kill(pid, signal.SIGTERM)
-    except OSError:
-        return
-    for _ in range(200):
-        try:
-            os.kill(pid, 0)
-        except OSError:
-            return
-        time.sleep(0.05)
-    os.kill(pid, signal.SIGKILL)
+    # Two registries, their proxies and moto's seed state: give them longer than regenv's.
+    regenv_down(d, wait=10.0)
 
 
 def main():

@@ -427,7 +427,8 @@ def up(d, watch, bench):
     print(json.dumps(env))
 
 
-def down(d):
+def down(d, wait=5.0):
+    """Stop the supervisor of folder d: SIGTERM, then SIGKILL after wait seconds."""
     try:
         with open(os.path.join(d, "supervisor.pid")) as f:
             pid = int(f.read())
@@ -437,7 +438,7 @@ def down(d):
         os.kill(pid, signal.SIGTERM)
     except OSError:
         return
-    for _ in range(100):
+    for _ in range(int(wait / 0.05)):
         try:
             os.kill(pid, 0)
         except OSError:
