@@ -221,27 +221,6 @@ static int users(struct norm *n, const json_t *gaad, const json_t *rows)
 	return 0;
 }
 
-/* The 12-digit account of a principal string, or "". */
-static void principal_account(const char *p, char out[13])
-{
-	const char *s = p;
-	int i, colons = 0;
-
-	out[0] = 0;
-	if (util_has_prefix(p, "arn:")) {
-		for (s = p; *s && colons < 4; s++)
-			colons += *s == ':';
-		if (colons < 4)
-			return;
-	}
-	for (i = 0; i < 12; i++)
-		if (!isdigit((unsigned char)s[i]))
-			return;
-	if (s[12] && s[12] != ':')
-		return;
-	memcpy(out, s, 12);
-	out[12] = 0;
-}
 
 static void add_unique(json_t *list, const char *s)
 {
@@ -286,7 +265,7 @@ static void trust_summary(const struct norm *n, const json_t *policy, json_t *do
 					everyone = 1;
 					continue;
 				}
-				principal_account(p, acct);
+				util_aws_account_of(p, acct);
 				if (acct[0] && strcmp(acct, n->account)) {
 					const json_t *cond = json_object_get(st, "Condition"), *op;
 					const char *opname;

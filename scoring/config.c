@@ -133,43 +133,7 @@ static const struct schema_field scoring_keys[] = {
 
 int score_templates_find(struct strbuf *out, const char *sub)
 {
-	static const char *const rel[] = { "templates", "../../templates", "../share/vetter/templates", NULL };
-	const char *env = getenv("VETTER_TEMPLATES");
-	struct strbuf exe = STRBUF_INIT, dir = STRBUF_INIT;
-	char buf[PATH_MAX];
-	ssize_t n;
-	size_t i;
-	int rc = ERR_NOTFOUND;
-
-	strbuf_reset(out);
-	if (env && *env)
-		return strbuf_addstr(out, env);
-	n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
-	if (n > 0) {
-		buf[n] = 0;
-		if (util_path_dirname(&exe, buf) == 0) {
-			for (i = 0; rel[i]; i++) {
-				strbuf_reset(&dir);
-				if (util_path_join(&dir, exe.buf, rel[i]) == 0 && strbuf_addf(&dir, "/%s", sub) == 0 &&
-				    util_is_dir(dir.buf)) {
-					strbuf_setlen(&dir, dir.len - strlen(sub) - 1);
-					rc = strbuf_addstr(out, dir.buf);
-					goto cleanup;
-				}
-			}
-		}
-	}
-	strbuf_reset(&dir);
-	strbuf_addf(&dir, "%s/templates", VETTER_DATADIR);
-	if (util_is_dir(dir.buf)) {
-		rc = strbuf_addstr(out, dir.buf);
-		goto cleanup;
-	}
-	rc = err_set(ERR_NOTFOUND, "no templates folder: set VETTER_TEMPLATES or install vetter's data (%s)", dir.buf);
-cleanup:
-	strbuf_release(&exe);
-	strbuf_release(&dir);
-	return rc;
+	return util_data_dir(out, "VETTER_TEMPLATES", "templates", sub);
 }
 
 int score_templates_dir(struct strbuf *out)

@@ -190,27 +190,6 @@ int fn_iam_allows_check(const json_t *args)
 
 /* ---- principals ---- */
 
-/* The account id of an AWS principal ("123456789012", "arn:aws:iam::123456789012:root"); "" when none. */
-static void principal_account(const char *p, char out[13])
-{
-	const char *s = p;
-	int i, colons = 0;
-
-	out[0] = 0;
-	if (util_has_prefix(p, "arn:")) {
-		for (s = p; *s && colons < 4; s++)
-			colons += *s == ':';
-		if (colons < 4)
-			return;
-	}
-	for (i = 0; i < 12; i++)
-		if (!isdigit((unsigned char)s[i]))
-			return;
-	if (s[12] && s[12] != ':')
-		return;
-	memcpy(out, s, 12);
-	out[12] = 0;
-}
 
 /* Condition keys that tie "*" to known accounts, organisations, networks or services. */
 static int restricting_condition(const json_t *cond)
@@ -310,7 +289,7 @@ static int stmt_external(struct ext_ctx *c, const json_t *st)
 				rc = add_unique(c->out, "*");
 			continue;
 		}
-		principal_account(p, acct);
+		util_aws_account_of(p, acct);
 		if (!acct[0] || !trusted(c, acct))
 			rc = add_unique(c->out, p);
 	}

@@ -436,39 +436,5 @@ cleanup:
 
 int rules_default_dir(struct strbuf *out)
 {
-	const char *env = getenv("VETTER_RULES");
-	static const char *const rel[] = { "rules", "../../rules", "../share/vetter/rules", NULL };
-	struct strbuf exe = STRBUF_INIT, dir = STRBUF_INIT;
-	char buf[PATH_MAX];
-	ssize_t n;
-	size_t i;
-	int rc = ERR_NOTFOUND;
-
-	strbuf_reset(out);
-	if (env && *env)
-		return strbuf_addstr(out, env);
-	n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
-	if (n > 0) {
-		buf[n] = 0;
-		if (util_path_dirname(&exe, buf) == 0) {
-			for (i = 0; rel[i]; i++) {
-				strbuf_reset(&dir);
-				if (util_path_join(&dir, exe.buf, rel[i]) == 0 && util_is_dir(dir.buf)) {
-					rc = strbuf_addstr(out, dir.buf);
-					goto cleanup;
-				}
-			}
-		}
-	}
-	strbuf_reset(&dir);
-	strbuf_addf(&dir, "%s/rules", VETTER_DATADIR);
-	if (util_is_dir(dir.buf)) {
-		rc = strbuf_addstr(out, dir.buf);
-		goto cleanup;
-	}
-	rc = err_set(ERR_NOTFOUND, "no rules folder: set VETTER_RULES or install vetter's data (%s)", dir.buf);
-cleanup:
-	strbuf_release(&exe);
-	strbuf_release(&dir);
-	return rc;
+	return util_data_dir(out, "VETTER_RULES", "rules", NULL);
 }

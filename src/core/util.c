@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include "util.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -196,6 +197,77 @@ int util_is_dir(const char *path)
 	struct stat st;
 
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+void util_aws_account_of(const char *p, char out[13])
+{
+	const char *s = p;
+	int i, colons = 0;
+
+	out[0] = 0;
+	if (util_has_prefix(p, "arn:")) {
+		for (s = p; *s && colons < 4; s++)
+			colons += *s == ':';
+		if (colons < 4)
+			return;
+	}
+	for (i = 0; i < 12; i++)
+		if (!isdigit((unsigned char)s[i]))
+			return;
+	if (s[12] && s[12] != ':')
+		return;
+	memcpy(out, s, 12);
+	out[12] = 0;
+}
+
+/* 1 when dir/probe (or dir, when probe is NULL) is a folder. */
+static int data_dir_here(const char *dir, const char *probe)
+{
+	struct strbuf p = STRBUF_INIT;
+	int yes;
+
+	if (!probe)
+		return util_is_dir(dir);
+	yes = util_path_join(&p, dir, probe) == 0 && util_is_dir(p.buf);
+	strbuf_release(&p);
+	return yes;
+}
+
+int util_data_dir(struct strbuf *out, const char *env_name, const char *name, const char *probe)
+{
+	static const char *const rel[] = { "", "../../", "../share/vetter/" };
+	const char *env = getenv(env_name);
+	struct strbuf exe = STRBUF_INIT, dir = STRBUF_INIT;
+	char buf[PATH_MAX];
+	ssize_t n;
+	size_t i;
+	int rc;
+
+	strbuf_reset(out);
+	if (env && *env)
+		return strbuf_addstr(out, env);
+	n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+	if (n > 0 && (buf[n] = 0, util_path_dirname(&exe, buf) == 0)) {
+		for (i = 0; i < ARRAY_SIZE(rel); i++) {
+			strbuf_reset(&dir);
+			if (util_path_join(&dir, exe.buf, rel[i]) < 0 || strbuf_addstr(&dir, name) < 0)
+				continue;
+			if (data_dir_here(dir.buf, probe)) {
+				rc = strbuf_addstr(out, dir.buf);
+				goto cleanup;
+			}
+		}
+	}
+	strbuf_reset(&dir);
+	strbuf_addf(&dir, "%s/%s", VETTER_DATADIR, name);
+	if (util_is_dir(dir.buf))
+		rc = strbuf_addstr(out, dir.buf);
+	else
+		rc = err_set(ERR_NOTFOUND, "no %s folder: set %s or install vetter's data (%s)", name, env_name, dir.buf);
+cleanup:
+	strbuf_release(&exe);
+	strbuf_release(&dir);
+	return rc;
 }
 
 static int cmp_names(const void *a, const void *b)

@@ -36,6 +36,17 @@ int util_exists(const char *path);
  * caller frees the list with util_dir_free(*names, *n).  Sorting makes a
  * folder read the same way every time, whatever the filesystem's order.
  */
+/* The account id of an AWS principal ("123456789012", "arn:aws:iam::123456789012:root") into out; "" when none.
+ * Both the IAM normaliser and the rules' policy functions read trust policies' principals. */
+void util_aws_account_of(const char *p, char out[13]);
+/*
+ * vetter's data folder NAME ("templates", "rules"): $ENV_NAME when set; else,
+ * beside the running binary, NAME, ../../NAME (the build tree) or
+ * ../share/vetter/NAME (an install), the first holding the folder probe
+ * (NULL: the folder itself); else VETTER_DATADIR/NAME.  ERR_NOTFOUND names
+ * the variable to set.
+ */
+int util_data_dir(struct strbuf *out, const char *env_name, const char *name, const char *probe);
 int util_dir_list(const char *dir, size_t max, char ***names, size_t *n, int *truncated);
 void util_dir_free(char **names, size_t n);
 

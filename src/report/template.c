@@ -15,42 +15,7 @@
 
 int report_templates_dir(struct strbuf *out)
 {
-	static const char *const rel[] = { "templates", "../../templates", "../share/vetter/templates", NULL };
-	const char *env = getenv("VETTER_TEMPLATES");
-	struct strbuf exe = STRBUF_INIT, dir = STRBUF_INIT;
-	char buf[PATH_MAX];
-	ssize_t n;
-	size_t i;
-	int rc = ERR_NOTFOUND;
-
-	strbuf_reset(out);
-	if (env && *env)
-		return strbuf_addstr(out, env);
-	n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
-	if (n > 0) {
-		buf[n] = 0;
-		for (i = 0; rel[i] && util_path_dirname(&exe, buf) == 0; i++) {
-			strbuf_reset(&dir);
-			if (util_path_join(&dir, exe.buf, rel[i]) == 0 && strbuf_addstr(&dir, "/report") == 0 &&
-			    util_is_dir(dir.buf)) {
-				strbuf_setlen(&dir, dir.len - strlen("/report"));
-				rc = strbuf_addstr(out, dir.buf);
-				goto cleanup;
-			}
-			strbuf_reset(&exe);
-		}
-	}
-	strbuf_reset(&dir);
-	strbuf_addf(&dir, "%s/templates", VETTER_DATADIR);
-	if (util_is_dir(dir.buf)) {
-		rc = strbuf_addstr(out, dir.buf);
-		goto cleanup;
-	}
-	rc = err_set(ERR_NOTFOUND, "no templates folder: set VETTER_TEMPLATES or install vetter's data (%s)", dir.buf);
-cleanup:
-	strbuf_release(&exe);
-	strbuf_release(&dir);
-	return rc;
+	return util_data_dir(out, "VETTER_TEMPLATES", "templates", "report");
 }
 
 /* Load dir/report/report.json; a relative logo is resolved inside dir/report. */
